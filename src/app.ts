@@ -1,0 +1,99 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { authenticate } from './auth/middleware.js';
+import { authRoutes } from './auth/routes.js';
+import type { Deps } from './deps.js';
+import type { AppEnv } from './http/env.js';
+import { errorHandler, zodIssuesToProblem } from './http/errors.js';
+import { problems } from './http/problem.js';
+import { systemRoutes } from './http/system-routes.js';
+
+export type FeatureRoutes = (deps: Deps) => OpenAPIHono<AppEnv>;
+
+/** The Hono app: cross-cutting middleware first, then each feature's routes. */
+export function createApp(deps: Deps, features: FeatureRoutes[] = []) {
+  const { config, log, metrics } = deps;
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw zodIssuesToProblem(result.error.issues as never);
+    },
+  });
+
+  app.onError(errorHandler(log));
+  app.notFound((c) => {
+    throw problems.notFound('Route', `${c.req.method} ${c.req.path}`);
+  });
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath || 'unmatched';
+    const seconds = (performance.now() - started) / 1000;
+    metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
+    // Paths only, never query strings or bodies: they can carry personal data.
+    log.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        ms: Math.round(seconds * 1000),
+      },
+      'request',
+    );
+  });
+  app.use(secureHeaders());
+  app.use(
+    '/v1/*',
+    cors({
+      origin: (origin) => (config.CORS_ORIGINS.includes(origin) || config.CORS_ORIGINS.includes('*') ? origin : null),
+      credentials: true,
+      allowHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'Idempotency-Key'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    }),
+  );
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw problems.bodyTooLarge(config.BODY_LIMIT_BYTES);
+      },
+    }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    // Writes take JSON only; any other body would silently skip validation.
+    const type = c.req.header('content-type');
+    const hasBody = c.req.raw.body !== null && c.req.header('content-length') !== '0';
+    if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && hasBody && !/^application\/json\b/i.test(type ?? '')) {
+      throw problems.unsupportedMediaType(type);
+    }
+    await next();
+  });
+  app.use('/v1/*', authenticate(deps.db));
+
+  app.route('/', systemRoutes(deps));
+  app.route('/', authRoutes(deps));
+  for (const feature of features) app.route('/', feature(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sanad_session',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sanad API',
+      version: '0.1.0',
+      description: 'Arabic-first customer-service bot and agent copilot. Errors are application/problem+json.',
+    },
+  });
+  return app;
+}

@@ -1,0 +1,52 @@
+import type { Queryable } from '../db/db.js';
+import { one } from '../db/db.js';
+import type { Principal, Role } from './roles.js';
+import { randomToken, tokenHash } from './tokens.js';
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const COLUMNS = 'id, name, prefix, role, created_at, last_used_at, revoked_at';
+export const API_KEY_PREFIX = 'sk_sanad_';
+
+/** Returns the key in clear exactly once; only its hash is stored. */
+export async function createApiKey(
+  db: Queryable,
+  input: { name: string; role: Role; createdBy?: string },
+): Promise<{ key: string; apiKey: ApiKey }> {
+  const key = `${API_KEY_PREFIX}${randomToken(24)}`;
+  const apiKey = (await one<ApiKey>(
+    db,
+    `INSERT INTO api_keys (name, prefix, key_hash, role, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [input.name, key.slice(0, API_KEY_PREFIX.length + 4), tokenHash(key), input.role, input.createdBy ?? null],
+  )) as ApiKey;
+  return { key, apiKey };
+}
+
+export async function principalForApiKey(db: Queryable, key: string): Promise<Principal | undefined> {
+  const row = await one<{ id: string; role: Role; name: string }>(
+    db,
+    `UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 AND revoked_at IS NULL RETURNING id, role, name`,
+    [tokenHash(key)],
+  );
+  return row && { kind: 'api_key', id: row.id, role: row.role, name: row.name };
+}
+
+export async function listApiKeys(db: Queryable): Promise<ApiKey[]> {
+  return db.query<ApiKey>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at`);
+}
+
+export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+    [id],
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,29 @@
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { Db, Queryable } from './db.js';
+
+/** Opens PGlite with pgvector; `dataDir` undefined means in memory (tests, eval). */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const pg = await PGlite.create({ dataDir: dataDir ?? 'memory://', extensions: { vector } });
+  await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
+    async query<T extends object>(text: string, params: unknown[] = []) {
+      const res = await q.query<T>(text, params as unknown[]);
+      return res.rows;
+    },
+  });
+  const base = wrap(pg);
+  return {
+    kind: 'pglite',
+    query: base.query,
+    async exec(text) {
+      await pg.exec(text);
+    },
+    transaction(fn) {
+      return pg.transaction((tx) => fn(wrap(tx)));
+    },
+    async close() {
+      if (!pg.closed) await pg.close();
+    },
+  };
+}

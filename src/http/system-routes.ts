@@ -1,0 +1,60 @@
+import { createRequire } from 'node:module';
+import { dirname, relative } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { swaggerUI } from '@hono/swagger-ui';
+import { Hono } from 'hono';
+import { pendingMigrations } from '../db/migrate.js';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from './env.js';
+
+// Served from the installed package so /docs works offline (no CDN).
+const swaggerDist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    const result = await fn();
+    return result === false ? { ok: false } : { ok: true };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}
+
+/** Health, readiness, metrics and the API docs page. */
+export function systemRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/livez', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', async (c) => {
+    const [database, jobs, migrations] = await Promise.all([
+      check(() => deps.db.query('SELECT 1')),
+      check(() => deps.jobs.ping()),
+      check(async () => (await pendingMigrations(deps.db)).length === 0),
+    ]);
+    const checks = {
+      database: { ...database, backend: deps.db.kind },
+      jobs: { ...jobs, backend: deps.jobs.kind },
+      migrations,
+    };
+    const ready = !deps.lifecycle.draining && database.ok && jobs.ok && migrations.ok;
+    return c.json(
+      { status: ready ? 'ready' : deps.lifecycle.draining ? 'draining' : 'not_ready', checks },
+      ready ? 200 : 503,
+    );
+  });
+
+  app.get('/metrics', async (c) => {
+    c.header('content-type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+
+  app.use(
+    '/vendor/swagger-ui-dist/*',
+    serveStatic({
+      root: relative(process.cwd(), swaggerDist),
+      rewriteRequestPath: (p) => p.replace(/^\/vendor\/swagger-ui-dist/, ''),
+    }),
+  );
+  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/vendor', title: 'Sanad API' }));
+  return app;
+}

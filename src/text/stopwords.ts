@@ -1,0 +1,23 @@
+import { normaliseForSearch } from './normalise.js';
+
+/**
+ * Function words that say nothing about a customer's topic, written for this project from
+ * general grammar (English, MSA and Gulf), not from any evaluation set. Stored normalised.
+ */
+const ENGLISH = `a an the and or but if then so of to in on at by for from with about as into over
+is are was were be been being am do does did doing have has had having can could would should will shall may might must
+i me my mine myself we us our ours you your yours he him his she her it its they them their this that these those
+what which who whom whose when where why how there here any some all each every no not than too very just also
+please hi hello hey thanks thank ok okay yes yeah im i'm ive i've dont don't cant can't get got`;
+
+const ARABIC = `في من الى إلى على عن مع ثم او أو ام أم بل لكن و ف ب ل ك ال هذا هذه ذلك تلك هؤلاء الذي التي الذين
+هو هي هم هن انا أنا نحن انت أنت انتم أنتم انتي إني اني انه أنه انها كان كانت يكون تكون قد لقد كل بعض اي أي اذا إذا لو
+ان إن أن لم لن ما ماذا هل يا اللي الي عند عندي عندكم لي لنا له لها لكم فيه فيها منه منها عليه عليها بس زي مثل
+وش ايش شو شنو ليش كيف متى وين فين هل عشان علشان لين حتى يعني طيب تمام شكرا لو سمحت سمحتو مرحبا السلام عليكم
+الله ابي أبي ابغى أبغى ابا ودي بغيت`;
+
+const WORDS = new Set([...ENGLISH.split(/\s+/), ...ARABIC.split(/\s+/)].filter(Boolean).map(normaliseForSearch));
+
+export function isStopword(normalisedToken: string): boolean {
+  return WORDS.has(normalisedToken);
+}

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import type { Metrics } from './http/metrics.js';
 import type { JobRunner } from './jobs/jobs.js';
+import type { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { Logger } from './log.js';
 
 /** What the composition root hands to every feature. */
@@ -11,6 +12,7 @@ export interface Deps {
   jobs: JobRunner;
   log: Logger;
   metrics: Metrics;
+  kb: KnowledgeBase;
   /** Set when shutdown begins: /readyz answers 503 so load balancers stop sending traffic. */
   lifecycle: { draining: boolean };
 }

@@ -1,4 +1,5 @@
+import { knowledgeFeature } from './knowledge/feature.js';
 import type { Feature } from './server.js';
 
-/** Every feature of the service, in the order data flows (channels → turn → consoles). */
-export const features: Feature[] = [];
+/** Every feature of the service, in the order data flows (knowledge → turn → consoles). */
+export const features: Feature[] = [knowledgeFeature];

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { redactDeep } from './text/redact.js';
 
 export type { Logger };
 
@@ -26,6 +27,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           '*.OPENAI_API_KEY',
         ],
         censor: '[secret]',
+      },
+      formatters: {
+        log: (object) => redactDeep(object) as Record<string, unknown>,
       },
     },
     destination,

@@ -10,6 +10,8 @@ import type { Deps } from './deps.js';
 import { createMetrics } from './http/metrics.js';
 import type { JobHandler } from './jobs/jobs.js';
 import { openJobRunner } from './jobs/open.js';
+import { createEmbedder } from './knowledge/embedders.js';
+import { knowledgeBase } from './knowledge/knowledge-base.js';
 import type { Logger } from './log.js';
 
 export interface Feature {
@@ -43,7 +45,15 @@ export async function startService(
       for (const [name, handler] of Object.entries(f.jobs?.(() => deps as Deps) ?? {})) handlers.set(name, handler);
     }
     const jobs = await openJobRunner(config, handlers, log);
-    deps = { config, db, jobs, log, metrics: createMetrics(), lifecycle: { draining: false } };
+    deps = {
+      config,
+      db,
+      jobs,
+      log,
+      metrics: createMetrics(),
+      kb: knowledgeBase(db, createEmbedder(config)),
+      lifecycle: { draining: false },
+    };
     await ensureFirstAdmin(db, config, print);
     for (const f of features) await f.onStart?.(deps);
     const app = createApp(

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import postgres from 'postgres';
 import type { Config } from '../../src/config.js';
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
-import { migrate } from '../../src/db/migrate.js';
-import { openPglite } from '../../src/db/pglite.js';
-import { openPostgres } from '../../src/db/postgres.js';
+import { throwawayDatabase } from '../../src/db/throwaway.js';
 import type { Deps } from '../../src/deps.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import type { JobHandler, JobRunner } from '../../src/jobs/jobs.js';
 import { openJobRunner } from '../../src/jobs/open.js';
+import { createEmbedder } from '../../src/knowledge/embedders.js';
+import { knowledgeBase } from '../../src/knowledge/knowledge-base.js';
 
 /**
  * Tests run on PGlite + the in-process runner by default, and on real Postgres + BullMQ when
@@ -22,30 +21,7 @@ export const backend = {
 };
 
 export async function testDatabase(): Promise<Db> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const db = await openPglite();
-    await migrate(db);
-    return db;
-  }
-  const name = `sanad_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const dbUrl = new URL(url);
-  dbUrl.pathname = `/${name}`;
-  const db = await openPostgres(dbUrl.toString(), { max: 4 });
-  await migrate(db);
-  const close = db.close.bind(db);
-  return {
-    ...db,
-    async close() {
-      await close();
-      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
-      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+  return throwawayDatabase(process.env.DATABASE_URL);
 }
 
 export const silentLog = pino({ level: 'silent' });
@@ -67,9 +43,11 @@ export async function testDeps(
   const db = await testDatabase();
   const handlers = options.handlers?.(() => deps as Deps) ?? new Map();
   const jobs = await testJobRunner(handlers);
+  const config = testConfig(options.config);
   deps = {
-    config: testConfig(options.config),
+    config,
     db,
+    kb: knowledgeBase(db, createEmbedder(config)),
     jobs,
     log: silentLog,
     metrics: createMetrics(),

@@ -1,0 +1,67 @@
+import type { Db } from '../db/db.js';
+import { getArticle } from './articles.js';
+import { chunkArticle } from './chunk.js';
+import type { Embedder } from './embedder.js';
+import { ensureEmbeddings } from './embedding-store.js';
+
+export interface IndexStats {
+  chunks: number;
+  written: number;
+  removed: number;
+  embedded: number;
+}
+
+/**
+ * Brings an article's chunks in line with its current version: published articles get
+ * chunks and embeddings (unchanged text is neither rewritten nor re-embedded), other
+ * statuses get none, so only published articles are retrievable.
+ */
+export async function indexArticle(db: Db, embedder: Embedder, articleId: string): Promise<IndexStats> {
+  const article = await getArticle(db, articleId);
+  if (article?.status !== 'published') {
+    const removed = await db.query('DELETE FROM chunks WHERE article_id = $1 RETURNING id', [articleId]);
+    return { chunks: 0, written: 0, removed: removed.length, embedded: 0 };
+  }
+  const drafts = await chunkArticle(article);
+  // Embed before touching chunks: a model failure leaves the previous chunks searchable.
+  const embedded = await ensureEmbeddings(
+    db,
+    embedder,
+    drafts.map((d) => ({ hash: d.contentHash, text: d.embedText })),
+  );
+  return db.transaction(async (tx) => {
+    const existing = await tx.query<{ kind: string; position: number; content_hash: string }>(
+      'SELECT kind, position, content_hash FROM chunks WHERE article_id = $1',
+      [articleId],
+    );
+    const have = new Map(existing.map((c) => [`${c.kind}:${c.position}`, c.content_hash]));
+    let written = 0;
+    for (const d of drafts) {
+      const key = `${d.kind}:${d.position}`;
+      if (have.get(key) === d.contentHash) {
+        have.delete(key);
+        continue;
+      }
+      have.delete(key);
+      written++;
+      await tx.query(
+        `INSERT INTO chunks (article_id, article_version, kind, position, lang, content, search_text, content_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (article_id, kind, position) DO UPDATE SET article_version = EXCLUDED.article_version,
+           lang = EXCLUDED.lang, content = EXCLUDED.content, search_text = EXCLUDED.search_text, content_hash = EXCLUDED.content_hash`,
+        [articleId, article.version, d.kind, d.position, d.lang, d.content, d.searchText, d.contentHash],
+      );
+    }
+    let removed = 0;
+    for (const key of have.keys()) {
+      const [kind, position] = key.split(':');
+      await tx.query('DELETE FROM chunks WHERE article_id = $1 AND kind = $2 AND position = $3', [
+        articleId,
+        kind,
+        Number(position),
+      ]);
+      removed++;
+    }
+    return { chunks: drafts.length, written, removed, embedded };
+  });
+}

@@ -1,0 +1,138 @@
+import type { Db } from '../db/db.js';
+import type { ArticleContent } from './article.js';
+import { createArticle, getArticle, updateArticle } from './articles.js';
+import type { Embedder } from './embedder.js';
+import { activeModel, ensureVectorIndex, pruneEmbeddings, refreshIdf, setActiveModel } from './embedding-store.js';
+import { type FileProblem, readFolder } from './folder.js';
+import { type IndexStats, indexArticle } from './index-article.js';
+import { createRetriever, type Retriever } from './retrieve.js';
+
+export interface ImportReport {
+  files: number;
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+  failed: FileProblem[];
+  embedded: number;
+}
+
+export type Progress = (done: number, total: number, detail?: string) => void;
+
+/**
+ * The knowledge base as the rest of the service sees it: write articles, keep the index in
+ * step, and search. One embedder is configured; the active model is the one whose vectors
+ * are complete.
+ */
+export function knowledgeBase(db: Db, embedder: Embedder) {
+  let retrieverFor: { model: string; retriever: Retriever } | undefined;
+
+  async function afterIndexChange() {
+    if (embedder.lexical) await refreshIdf(db, embedder.model, embedder.dims);
+  }
+
+  async function ensureActive() {
+    const active = await activeModel(db);
+    if (!active) {
+      await ensureVectorIndex(db, embedder.model, embedder.dims);
+      await setActiveModel(db, embedder.model, embedder.dims);
+    }
+  }
+
+  const kb = {
+    embedder,
+
+    /** Writes one article (new version when changed) and re-indexes it. */
+    async save(
+      content: ArticleContent,
+      meta: { by?: string | null; note?: string | null; sourcePath?: string | null } = {},
+    ) {
+      const result = await db.transaction(async (tx) => {
+        const current = await getArticle(tx, content.id);
+        if (!current) return { article: await createArticle(tx, content, meta), change: 'created' as const };
+        const { article, changed } = await updateArticle(tx, current, content, meta);
+        return { article, change: changed.length ? ('updated' as const) : ('unchanged' as const) };
+      });
+      return result;
+    },
+
+    async index(articleId: string): Promise<IndexStats> {
+      await ensureActive();
+      const stats = await indexArticle(db, embedder, articleId);
+      if (stats.written || stats.removed) await afterIndexChange();
+      return stats;
+    },
+
+    /** Loads a folder: each file is all or nothing; the report lists every file that failed. */
+    async importFolder(
+      dir: string,
+      options: { by?: string | null; onProgress?: Progress } = {},
+    ): Promise<ImportReport> {
+      await ensureActive();
+      const { articles, failed } = await readFolder(dir);
+      const report: ImportReport = {
+        files: articles.length + failed.length,
+        created: [],
+        updated: [],
+        unchanged: [],
+        failed,
+        embedded: 0,
+      };
+      let touched = false;
+      for (const [i, { file, article }] of articles.entries()) {
+        try {
+          const { change } = await kb.save(article, {
+            by: options.by ?? 'import',
+            note: `imported from ${file}`,
+            sourcePath: file,
+          });
+          report[change].push(article.id);
+          const stats = await indexArticle(db, embedder, article.id);
+          report.embedded += stats.embedded;
+          touched ||= stats.written > 0 || stats.removed > 0;
+        } catch (error) {
+          report.failed.push({ file, field: '(database)', reason: (error as Error).message });
+        }
+        options.onProgress?.(i + 1, articles.length, file);
+      }
+      if (touched) await afterIndexChange();
+      return report;
+    },
+
+    /**
+     * Re-embeds every chunk with the configured model, then switches retrieval to it and drops
+     * the old model's vectors. Until it finishes, retrieval keeps using the old model.
+     */
+    async reindex(onProgress?: Progress): Promise<{ model: string; embedded: number }> {
+      await ensureVectorIndex(db, embedder.model, embedder.dims);
+      const ids = await db.query<{ id: string }>("SELECT id FROM articles WHERE status = 'published' ORDER BY id");
+      let embedded = 0;
+      for (const [i, { id }] of ids.entries()) {
+        embedded += (await indexArticle(db, embedder, id)).embedded;
+        onProgress?.(i + 1, ids.length, id);
+      }
+      await setActiveModel(db, embedder.model, embedder.dims);
+      await pruneEmbeddings(db, embedder.model);
+      await afterIndexChange();
+      return { model: embedder.model, embedded };
+    },
+
+    async needsReindex(): Promise<boolean> {
+      const active = await activeModel(db);
+      return Boolean(active && active.model !== embedder.model);
+    },
+
+    /** A retriever over the active model's vectors (the configured embedder once reindexed). */
+    async retriever(): Promise<Retriever> {
+      const active = (await activeModel(db)) ?? { model: embedder.model, dims: embedder.dims };
+      if (active.model !== embedder.model) {
+        throw new Error(`Retrieval waits for the reindex from ${active.model} to ${embedder.model}`);
+      }
+      if (retrieverFor?.model !== active.model)
+        retrieverFor = { model: active.model, retriever: createRetriever(db, embedder, active) };
+      return retrieverFor.retriever;
+    },
+  };
+  return kb;
+}
+
+export type KnowledgeBase = ReturnType<typeof knowledgeBase>;

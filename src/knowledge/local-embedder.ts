@@ -1,0 +1,91 @@
+import { isStopword } from '../text/stopwords.js';
+import { stem, tokenise } from '../text/tokenise.js';
+import { Embedder } from './embedder.js';
+
+/**
+ * The local embedder: signed feature hashing (Weinberger et al.) of normalised text, so it
+ * needs no network and no downloaded weights. Three kinds of features, each hashed into the
+ * same space:
+ *  - stemmed content words (the topic),
+ *  - adjacent word pairs (a little word order: "card declined" vs "declined card" is rare, but
+ *    "not received" matters),
+ *  - character 3–5-grams of each word with boundary marks, which match Arabic words through
+ *    clitics and affixes the light stemmer leaves, dialect spellings and typos.
+ * Vectors are L2-normalised term frequencies; knowledge-base IDF is applied to the query at
+ * search time (see idf.ts), so a chunk's vector depends only on its own text and is cached
+ * by content hash.
+ */
+export class LocalHashEmbedder extends Embedder {
+  readonly model: string;
+  override readonly lexical = true;
+
+  constructor(readonly dims = 2000) {
+    super({});
+    this.model = `local:hash-v1@${dims}`;
+  }
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return texts.map((t) => Array.from(this.vector(t)));
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return Array.from(this.vector(text));
+  }
+
+  vector(text: string): Float64Array {
+    const v = new Float64Array(this.dims);
+    for (const [feature, weight] of features(text)) {
+      const h = hash(feature);
+      v[h % this.dims] += (h & 0x80000000 ? -1 : 1) * weight;
+    }
+    let norm = 0;
+    for (const x of v) norm += x * x;
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / norm;
+    return v;
+  }
+}
+
+const WORD_WEIGHT = 1;
+const PAIR_WEIGHT = 0.5;
+const CHAR_WEIGHT = 0.8;
+
+export function features(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (f: string, w: number) => out.set(f, (out.get(f) ?? 0) + w);
+  const words = tokenise(text).filter((t) => !isStopword(t));
+  let previous: string | undefined;
+  for (const word of words) {
+    const s = stem(word);
+    add(`w:${s}`, WORD_WEIGHT);
+    if (previous) add(`p:${previous} ${s}`, PAIR_WEIGHT);
+    previous = s;
+    const grams = charGrams(word);
+    const share = CHAR_WEIGHT / Math.sqrt(Math.max(1, grams.length));
+    for (const g of grams) add(`c:${g}`, share);
+  }
+  return out;
+}
+
+function charGrams(word: string): string[] {
+  if (/^\d+$/.test(word)) return [];
+  const padded = `<${word}>`;
+  const grams: string[] = [];
+  for (let n = 3; n <= 5; n++) {
+    for (let i = 0; i + n <= padded.length; i++) grams.push(padded.slice(i, i + n));
+  }
+  return grams;
+}
+
+/** FNV-1a over UTF-16 units with a final avalanche, so the top bit is a fair sign. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}

@@ -1,0 +1,225 @@
+import type { Queryable } from '../db/db.js';
+import { detectLanguage, type Lang } from '../text/language.js';
+import { terms } from '../text/tokenise.js';
+import type { ChunkKind } from './chunk.js';
+import { type Embedder, toVectorLiteral } from './embedder.js';
+import { loadIdf } from './embedding-store.js';
+
+export interface RetrievalOptions {
+  lang?: Lang;
+  tags?: string[];
+  /** Articles to return. */
+  limit?: number;
+}
+
+export interface RetrievedPassage {
+  chunkId: number;
+  kind: ChunkKind;
+  content: string;
+  similarity: number;
+}
+
+export interface RetrievedArticle {
+  articleId: string;
+  title: string;
+  lang: Lang;
+  team: string | null;
+  tags: string[];
+  /** Fused score used for ranking. */
+  score: number;
+  /** Best cosine similarity of any of its chunks to the query. */
+  similarity: number;
+  /** Share of the query's terms found in the article's matching chunks (0..1). */
+  coverage: number;
+  /** Best body passages, best first (what an extractive answer quotes). */
+  passages: RetrievedPassage[];
+}
+
+export interface Retrieval {
+  query: string;
+  lang: Lang;
+  queryTerms: string[];
+  articles: RetrievedArticle[];
+}
+
+interface Candidate {
+  id: number;
+  article_id: string;
+  kind: ChunkKind;
+  content: string;
+  search_text: string;
+  similarity?: number;
+  rank?: number;
+}
+
+export interface RetrievalTuning {
+  candidates: number;
+  /** Reciprocal-rank fusion constant (Cormack et al. use 60); smaller favours the top ranks. */
+  rrfK: number;
+  vectorWeight: number;
+  textWeight: number;
+  /** How much an article's second-best chunk adds to its best. */
+  secondWeight: number;
+  /** Exponent of the knowledge-base IDF applied to lexical query vectors. */
+  idfPower: number;
+}
+
+export const defaultTuning: RetrievalTuning = {
+  candidates: 60,
+  rrfK: 40,
+  vectorWeight: 1,
+  textWeight: 0.5,
+  secondWeight: 0.3,
+  idfPower: 1,
+};
+
+export interface Retriever {
+  retrieve(query: string, options?: RetrievalOptions): Promise<Retrieval>;
+}
+
+/**
+ * Hybrid retrieval: pgvector nearest chunks (HNSW, cosine) and full-text matches over
+ * normalised, stemmed terms, fused by reciprocal rank and grouped by article. Title, example
+ * questions and passages are all chunks, so a customer's wording can match any of them.
+ */
+export function createRetriever(
+  db: Queryable,
+  embedder: Embedder,
+  model: { model: string; dims: number },
+  tuning: RetrievalTuning = defaultTuning,
+): Retriever {
+  const CANDIDATES = tuning.candidates;
+  let idfCache: { updated: string; idf: Float64Array } | undefined;
+
+  async function queryVector(query: string): Promise<number[]> {
+    const v = await embedder.embedQuery(query);
+    if (!embedder.lexical) return v;
+    const idf = await loadIdf(db, model.model);
+    if (!idf) return v;
+    if (idfCache?.updated !== idf.updated) idfCache = { updated: idf.updated, idf: Float64Array.from(idf.idf) };
+    const weights = idfCache.idf;
+    let norm = 0;
+    const out = v.map((x, i) => {
+      const w = x * (weights[i] ?? 1) ** tuning.idfPower;
+      norm += w * w;
+      return w;
+    });
+    norm = Math.sqrt(norm) || 1;
+    return out.map((x) => x / norm);
+  }
+
+  return {
+    async retrieve(query, options = {}) {
+      const lang = options.lang ?? detectLanguage(query).lang;
+      const queryTerms = [...new Set(terms(query))];
+      const limit = options.limit ?? 5;
+      const filterLang = options.lang ?? null;
+      const tags = options.tags?.length ? options.tags : null;
+      const qv = toVectorLiteral(await queryVector(query));
+      const d = model.dims;
+
+      const vectorHits = await db.query<Candidate>(
+        `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text,
+                1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
+         FROM embeddings e
+         JOIN chunks c ON c.content_hash = e.content_hash
+         JOIN articles a ON a.id = c.article_id
+         WHERE e.model = $2 AND a.status = 'published'
+           AND ($3::text IS NULL OR c.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
+         ORDER BY e.embedding::vector(${d}) <=> $1::vector(${d})
+         LIMIT ${CANDIDATES}`,
+        [qv, model.model, filterLang, tags],
+      );
+      const textHits = queryTerms.length
+        ? await db.query<Candidate>(
+            `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text, ts_rank_cd(c.tsv, q, 1) AS rank
+             FROM chunks c JOIN articles a ON a.id = c.article_id, to_tsquery('simple', $1) q
+             WHERE c.tsv @@ q AND a.status = 'published'
+               AND ($2::text IS NULL OR c.lang = $2) AND ($3::text[] IS NULL OR a.tags && $3::text[])
+             ORDER BY rank DESC, c.id
+             LIMIT ${CANDIDATES}`,
+            [queryTerms.map(tsLexeme).join(' | '), filterLang, tags],
+          )
+        : [];
+
+      const chunks = new Map<number, Candidate & { fused: number }>();
+      for (const [i, h] of vectorHits.entries()) {
+        chunks.set(h.id, {
+          ...h,
+          similarity: Number(h.similarity),
+          fused: tuning.vectorWeight / (tuning.rrfK + i + 1),
+        });
+      }
+      textHits.forEach((h, i) => {
+        const seen = chunks.get(h.id);
+        const add = tuning.textWeight / (tuning.rrfK + i + 1);
+        if (seen) {
+          seen.fused += add;
+          seen.rank = Number(h.rank);
+        } else chunks.set(h.id, { ...h, rank: Number(h.rank), fused: add });
+      });
+
+      const byArticle = new Map<string, (Candidate & { fused: number })[]>();
+      for (const c of chunks.values()) {
+        const list = byArticle.get(c.article_id) ?? [];
+        list.push(c);
+        byArticle.set(c.article_id, list);
+      }
+      const ranked = [...byArticle.entries()]
+        .map(([articleId, list]) => {
+          list.sort((a, b) => b.fused - a.fused);
+          const score = (list[0]?.fused ?? 0) + tuning.secondWeight * (list[1]?.fused ?? 0);
+          const matched = new Set(list.flatMap((c) => c.search_text.split(' ')));
+          const coverage = queryTerms.length ? queryTerms.filter((t) => matched.has(t)).length / queryTerms.length : 0;
+          const similarity = Math.max(0, ...list.map((c) => c.similarity ?? 0));
+          return { articleId, score, coverage, similarity };
+        })
+        .sort((a, b) => b.score - a.score)
+        .slice(0, limit);
+      if (ranked.length === 0) return { query, lang, queryTerms, articles: [] };
+
+      const ids = ranked.map((r) => r.articleId);
+      const meta = await db.query<{ id: string; title: string; lang: Lang; team: string | null; tags: string[] }>(
+        'SELECT id, title, lang, team, tags FROM articles WHERE id = ANY($1::text[])',
+        [ids],
+      );
+      const passages = await db.query<{ id: number; article_id: string; content: string; similarity: number }>(
+        `SELECT c.id::int AS id, c.article_id, c.content, 1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
+         FROM chunks c JOIN embeddings e ON e.content_hash = c.content_hash AND e.model = $2
+         WHERE c.article_id = ANY($3::text[]) AND c.kind = 'passage'
+         ORDER BY similarity DESC`,
+        [qv, model.model, ids],
+      );
+      const metaById = new Map(meta.map((m) => [m.id, m]));
+      return {
+        query,
+        lang,
+        queryTerms,
+        articles: ranked.map((r) => {
+          const m = metaById.get(r.articleId)!;
+          return {
+            ...r,
+            title: m.title,
+            lang: m.lang,
+            team: m.team,
+            tags: m.tags,
+            passages: passages
+              .filter((p) => p.article_id === r.articleId)
+              .slice(0, 3)
+              .map((p) => ({
+                chunkId: p.id,
+                kind: 'passage' as const,
+                content: p.content,
+                similarity: Number(p.similarity),
+              })),
+          };
+        }),
+      };
+    },
+  };
+}
+
+/** A term as a quoted tsquery lexeme (terms are already normalised and stemmed). */
+function tsLexeme(term: string): string {
+  return `'${term.replace(/['\\:&|!()<>*]/g, '')}'`;
+}

@@ -1,0 +1,185 @@
+import OpenAI from 'openai';
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import type { Answer, Answerer, AnswerInput, Citation } from './answerer.js';
+import { ModelUnavailableError } from './answerer.js';
+import { evidenceOf, retrievalConfidence } from './confidence.js';
+import { ANSWER_PROMPT_VERSION, loadPrompt } from './prompts.js';
+
+const modelOutput = z.object({
+  answer: z.string(),
+  citations: z.array(z.string()),
+  answerable: z.boolean(),
+});
+
+const PASSAGE_ARTICLES = 3;
+const PASSAGES_PER_ARTICLE = 2;
+
+interface Passage extends Citation {
+  id: string;
+  text: string;
+}
+
+/**
+ * The grounded LLM answerer: the model sees only retrieved passages, must answer from them
+ * and cite them. Output is JSON validated with zod; a citation that was not among the
+ * passages, or output still invalid after one repair turn, counts as no answer.
+ */
+export function llmAnswerer(
+  client: OpenAI,
+  options: { model: string; log: Logger; onCall?: (result: string) => void },
+): Answerer {
+  return {
+    kind: 'llm',
+    async answer(input: AnswerInput): Promise<Answer & { modelCalls: number }> {
+      const passages = passagesOf(input);
+      const base = retrievalConfidence(evidenceOf(input.retrieval));
+      if (passages.length === 0) {
+        return {
+          text: '',
+          citations: [],
+          confidence: 0,
+          answered: false,
+          answerer: 'llm',
+          failure: 'no_candidates',
+          modelCalls: 0,
+        };
+      }
+      const prompt = loadPrompt(ANSWER_PROMPT_VERSION, input.lang);
+      const messages = (
+        await prompt.formatMessages({
+          passages: passages.map((p) => `[${p.id}] (${p.title})\n${p.text}`).join('\n\n'),
+          question: input.question,
+        })
+      ).map((m) => ({
+        role: m._getType() === 'system' ? ('system' as const) : ('user' as const),
+        content: String(m.content),
+      }));
+
+      let calls = 0;
+      let conversation = messages;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        calls++;
+        const content = await complete(client, options, conversation);
+        const parsed = safeJson(content);
+        const checked = parsed === undefined ? undefined : modelOutput.safeParse(parsed);
+        if (checked?.success) {
+          const out = checked.data;
+          if (!out.answerable || !out.answer.trim()) {
+            return {
+              text: '',
+              citations: [],
+              confidence: Math.min(base, 0.2),
+              answered: false,
+              answerer: 'llm',
+              failure: 'not_answerable',
+              modelCalls: calls,
+            };
+          }
+          const byId = new Map(passages.map((p) => [p.id, p]));
+          const cited = out.citations.map((c) => byId.get(c.replace(/[[\]\s]/g, '')));
+          if (out.citations.length === 0 || cited.some((c) => !c)) {
+            options.log.warn(
+              { citations: out.citations },
+              'model cited passages it was not given; treated as no answer',
+            );
+            return {
+              text: '',
+              citations: [],
+              confidence: 0,
+              answered: false,
+              answerer: 'llm',
+              failure: 'invalid_output',
+              modelCalls: calls,
+            };
+          }
+          const citations = [
+            ...new Map(
+              (cited as Passage[]).map((p) => [
+                p.chunkId,
+                { articleId: p.articleId, chunkId: p.chunkId, title: p.title },
+              ]),
+            ).values(),
+          ];
+          // The model's agreement that the passages answer the question halves the remaining doubt.
+          const confidence = 1 - (1 - base) * 0.5;
+          return { text: out.answer.trim(), citations, confidence, answered: true, answerer: 'llm', modelCalls: calls };
+        }
+        conversation = [
+          ...messages,
+          { role: 'assistant' as never, content },
+          {
+            role: 'user',
+            content:
+              'Your reply was not valid. Reply again with only one JSON object: {"answer": string, "citations": [passage ids], "answerable": boolean}.',
+          },
+        ];
+      }
+      return {
+        text: '',
+        citations: [],
+        confidence: 0,
+        answered: false,
+        answerer: 'llm',
+        failure: 'invalid_output',
+        modelCalls: calls,
+      };
+    },
+  };
+}
+
+async function complete(
+  client: OpenAI,
+  options: { model: string; onCall?: (result: string) => void },
+  messages: { role: 'system' | 'user' | 'assistant'; content: string }[],
+): Promise<string> {
+  try {
+    const res = await client.chat.completions.create({
+      model: options.model,
+      messages,
+      temperature: 0,
+      // json_object is understood by OpenAI and most compatible servers (vLLM, Ollama);
+      // the schema itself is enforced by zod below.
+      response_format: { type: 'json_object' },
+    });
+    options.onCall?.('ok');
+    return res.choices[0]?.message?.content ?? '';
+  } catch (error) {
+    options.onCall?.('error');
+    if (
+      error instanceof OpenAI.APIError &&
+      error.status !== undefined &&
+      error.status < 500 &&
+      error.status !== 429 &&
+      error.status !== 408
+    ) {
+      throw new ModelUnavailableError(`the model rejected the request (${error.status})`, error);
+    }
+    throw new ModelUnavailableError('the model did not answer in time or is overloaded', error);
+  }
+}
+
+function safeJson(text: string): unknown {
+  const trimmed = text.trim().replace(/^```(?:json)?\s*|\s*```$/g, '');
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+}
+
+function passagesOf(input: AnswerInput): Passage[] {
+  const out: Passage[] = [];
+  for (const article of input.retrieval.articles.slice(0, PASSAGE_ARTICLES)) {
+    for (const p of article.passages.slice(0, PASSAGES_PER_ARTICLE)) {
+      out.push({
+        id: `P${out.length + 1}`,
+        articleId: article.articleId,
+        chunkId: p.chunkId,
+        title: article.title,
+        text: p.content,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,156 @@
+import type { Queryable } from '../db/db.js';
+import { one } from '../db/db.js';
+import type { Lang } from '../text/language.js';
+
+export type ConversationStatus = 'bot' | 'waiting_human' | 'assigned' | 'resolved' | 'closed';
+export type MessageRole = 'customer' | 'bot' | 'agent' | 'system';
+
+export interface Conversation {
+  id: string;
+  contact_id: string;
+  channel: string;
+  status: ConversationStatus;
+  lang: Lang | null;
+  team: string | null;
+  priority: number;
+  assigned_to: string | null;
+  opened_by_key: string | null;
+  model_calls: number;
+  bot_failures: number;
+  last_article_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  handed_off_at: Date | null;
+  resolved_at: Date | null;
+}
+
+export interface Message {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: MessageRole;
+  content: string;
+  lang: string | null;
+  channel_message_id: string | null;
+  sentiment_score: number | null;
+  sentiment_label: string | null;
+  confidence: number | null;
+  citations: { articleId: string; chunkId: number; title: string }[];
+  meta: Record<string, unknown>;
+  created_at: Date;
+}
+
+export async function openConversation(
+  db: Queryable,
+  input: { channel: string; externalId: string; name?: string | null; lang?: Lang | null; openedByKey?: string | null },
+): Promise<Conversation> {
+  const contact = await one<{ id: string }>(
+    db,
+    `INSERT INTO contacts (channel, external_id, name, lang) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (channel, external_id) DO UPDATE SET name = COALESCE(EXCLUDED.name, contacts.name), lang = COALESCE(EXCLUDED.lang, contacts.lang)
+     RETURNING id`,
+    [input.channel, input.externalId, input.name ?? null, input.lang ?? null],
+  );
+  return (await one<Conversation>(
+    db,
+    'INSERT INTO conversations (contact_id, channel, lang, opened_by_key) VALUES ($1, $2, $3, $4) RETURNING *',
+    [contact?.id, input.channel, input.lang ?? null, input.openedByKey ?? null],
+  )) as Conversation;
+}
+
+export async function getConversation(db: Queryable, id: string): Promise<Conversation | undefined> {
+  return one<Conversation>(db, 'SELECT * FROM conversations WHERE id = $1', [id]);
+}
+
+export async function listMessages(db: Queryable, conversationId: string): Promise<Message[]> {
+  return db.query<Message>('SELECT * FROM messages WHERE conversation_id = $1 ORDER BY seq', [conversationId]);
+}
+
+/** Stores a customer's message first; a repeated channel message id returns the stored one. */
+export async function storeCustomerMessage(
+  db: Queryable,
+  input: { conversationId: string; content: string; lang: Lang; channelMessageId?: string | null },
+): Promise<{ message: Message; duplicate: boolean }> {
+  const inserted = await one<Message>(
+    db,
+    `INSERT INTO messages (conversation_id, role, content, lang, channel_message_id) VALUES ($1, 'customer', $2, $3, $4)
+     ON CONFLICT (conversation_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING RETURNING *`,
+    [input.conversationId, input.content, input.lang, input.channelMessageId ?? null],
+  );
+  if (inserted) return { message: inserted, duplicate: false };
+  const existing = await one<Message>(
+    db,
+    'SELECT * FROM messages WHERE conversation_id = $1 AND channel_message_id = $2',
+    [input.conversationId, input.channelMessageId],
+  );
+  return { message: existing as Message, duplicate: true };
+}
+
+export async function storeBotMessage(
+  db: Queryable,
+  input: {
+    conversationId: string;
+    content: string;
+    lang: Lang;
+    confidence: number;
+    citations?: unknown[];
+    meta?: Record<string, unknown>;
+  },
+): Promise<Message> {
+  return (await one<Message>(
+    db,
+    `INSERT INTO messages (conversation_id, role, content, lang, confidence, citations, meta)
+     VALUES ($1, 'bot', $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING *`,
+    [
+      input.conversationId,
+      input.content,
+      input.lang,
+      input.confidence,
+      JSON.stringify(input.citations ?? []),
+      JSON.stringify(input.meta ?? {}),
+    ],
+  )) as Message;
+}
+
+/** The reply that followed a customer message (for answering a duplicate delivery the same way). */
+export async function replyAfter(db: Queryable, message: Message): Promise<Message | undefined> {
+  return one<Message>(
+    db,
+    "SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 AND role = 'bot' ORDER BY seq LIMIT 1",
+    [message.conversation_id, message.seq],
+  );
+}
+
+export async function setSentiment(db: Queryable, messageId: string, score: number, label: string) {
+  await db.query('UPDATE messages SET sentiment_score = $2, sentiment_label = $3 WHERE id = $1', [
+    messageId,
+    score,
+    label,
+  ]);
+}
+
+/** The customer's sentiment over the conversation, oldest first. */
+export async function sentimentTrend(db: Queryable, conversationId: string, last = 5): Promise<number[]> {
+  const rows = await db.query<{ s: number }>(
+    `SELECT sentiment_score AS s FROM messages WHERE conversation_id = $1 AND role = 'customer' AND sentiment_score IS NOT NULL
+     ORDER BY seq DESC LIMIT $2`,
+    [conversationId, last],
+  );
+  return rows.map((r) => Number(r.s)).reverse();
+}
+
+export async function addModelCalls(db: Queryable, conversationId: string, calls: number) {
+  if (calls > 0)
+    await db.query('UPDATE conversations SET model_calls = model_calls + $2 WHERE id = $1', [conversationId, calls]);
+}
+
+export async function setStatus(db: Queryable, conversationId: string, status: ConversationStatus) {
+  return one<Conversation>(
+    db,
+    `UPDATE conversations SET status = $2, updated_at = now(),
+       resolved_at = CASE WHEN $2 IN ('resolved', 'closed') THEN now() ELSE resolved_at END,
+       bot_failures = CASE WHEN $2 = 'bot' THEN 0 ELSE bot_failures END
+     WHERE id = $1 RETURNING *`,
+    [conversationId, status],
+  );
+}

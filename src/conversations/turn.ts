@@ -1,0 +1,216 @@
+import type { Answer, Answerer } from '../answer/answerer.js';
+import { ModelUnavailableError } from '../answer/answerer.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/db.js';
+import { type HandoffRecord, recordHandoff } from '../handoff/handoffs.js';
+import { asksForHuman } from '../handoff/human-request.js';
+import { saysNotHelped } from '../handoff/not-helped.js';
+import {
+  type HandoffReason,
+  handoffNotice,
+  handoffPriority,
+  isSensitive,
+  sentimentNeedsPerson,
+} from '../handoff/policy.js';
+import type { Metrics } from '../http/metrics.js';
+import { problems } from '../http/problem.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Retrieval } from '../knowledge/retrieve.js';
+import type { Logger } from '../log.js';
+import type { SentimentScore, SentimentScorer } from '../sentiment/sentiment.js';
+import { detectLanguage, type Lang } from '../text/language.js';
+import { redact } from '../text/redact.js';
+import {
+  addModelCalls,
+  type Conversation,
+  getConversation,
+  type Message,
+  replyAfter,
+  sentimentTrend,
+  setSentiment,
+  storeBotMessage,
+  storeCustomerMessage,
+} from './store.js';
+import { validateMessageText } from './validate.js';
+
+export interface TurnDeps {
+  db: Db;
+  kb: KnowledgeBase;
+  config: Config;
+  log: Logger;
+  metrics?: Metrics;
+  sentiment: SentimentScorer;
+  local: Answerer;
+  /** Present when a model is configured. */
+  llm?: Answerer;
+}
+
+export interface TurnResult {
+  message: Message;
+  duplicate: boolean;
+  /** The bot's reply: an answer, or the notice that a person will take over. */
+  reply?: Message;
+  handoff?: HandoffRecord;
+  /** True when the bot stayed quiet because a person has the conversation. */
+  silent?: boolean;
+  sentiment?: SentimentScore;
+  answer?: Answer;
+  retrieval?: Retrieval;
+}
+
+/**
+ * One turn, the same for every channel: store → language → redact → sentiment → explicit
+ * request for a person → retrieve → answer → confidence → answer or hand off.
+ */
+export async function handleCustomerMessage(
+  deps: TurnDeps,
+  conversationId: string,
+  text: string,
+  options: { channelMessageId?: string | null } = {},
+): Promise<TurnResult> {
+  const { db, config } = deps;
+  const content = validateMessageText(text, config.MESSAGE_MAX_CHARS);
+  const conversation = await getConversation(db, conversationId);
+  if (!conversation) throw problems.notFound('Conversation', conversationId);
+  if (conversation.status === 'resolved' || conversation.status === 'closed') {
+    throw problems.conflict(
+      'conversation-closed',
+      `The conversation is ${conversation.status}; open a new conversation to write again.`,
+    );
+  }
+  const lang: Lang = detectLanguage(content).lang;
+  const { message, duplicate } = await storeCustomerMessage(db, {
+    conversationId,
+    content,
+    lang,
+    channelMessageId: options.channelMessageId,
+  });
+  if (duplicate) return { message, duplicate, reply: await replyAfter(db, message) };
+  if (conversation.status !== 'bot') return { message, duplicate, silent: true };
+
+  const question = redact(content).text;
+  const sentiment = await deps.sentiment.score(question, lang);
+  await setSentiment(db, message.id, sentiment.score, sentiment.label);
+  const result: TurnResult = {
+    message: { ...message, sentiment_score: sentiment.score, sentiment_label: sentiment.label },
+    duplicate,
+    sentiment,
+  };
+
+  const handOff = async (reason: HandoffReason, extra: { confidence?: number; retrieval?: Retrieval } = {}) => {
+    const candidates = (extra.retrieval?.articles ?? []).map((a) => ({
+      articleId: a.articleId,
+      title: a.title,
+      score: round(a.score),
+      similarity: round(a.similarity),
+    }));
+    const team = extra.retrieval?.articles[0]?.team ?? config.DEFAULT_TEAM;
+    const { handoff, reply } = await db.transaction(async (tx) => {
+      const handoff = await recordHandoff(tx, {
+        conversationId,
+        message_id: message.id,
+        reason,
+        confidence: extra.confidence ?? null,
+        sentiment: sentiment.score,
+        question,
+        candidates,
+        team,
+        priority: handoffPriority(reason, sentiment.score),
+      });
+      const reply = await storeBotMessage(tx, {
+        conversationId,
+        content: handoffNotice(lang),
+        lang,
+        confidence: extra.confidence ?? 0,
+        meta: { handoff: reason },
+      });
+      return { handoff, reply };
+    });
+    deps.metrics?.handoffs.inc({ reason });
+    deps.metrics?.turns.inc({ outcome: 'handoff' });
+    deps.log.info({ conversationId, reason, team }, 'handed off to a person');
+    return { ...result, handoff, reply, retrieval: extra.retrieval };
+  };
+
+  if (asksForHuman(content)) return handOff('customer_request');
+  if (sentimentNeedsPerson(await sentimentTrend(db, conversationId), config.NEGATIVE_SENTIMENT_THRESHOLD)) {
+    return handOff('negative_sentiment');
+  }
+
+  const retriever = await deps.kb.retriever();
+  let retrieval = await retriever.retrieve(question, { lang });
+  if (retrieval.articles.length === 0) retrieval = await retriever.retrieve(question);
+
+  // A failure is the customer telling us the last answer missed; follow-ups on the same topic are not.
+  const failures = saysNotHelped(content) ? conversation.bot_failures + 1 : 0;
+  if (failures >= 2) return handOff('repeated_failure', { retrieval });
+
+  const outcome = await answerWithFallback(deps, conversation, { question, lang, retrieval });
+  if (outcome.kind === 'unavailable')
+    return handOff('model_unavailable', { confidence: outcome.confidence, retrieval });
+  const answer = outcome.answer;
+  result.answer = answer;
+  const cited = retrieval.articles.find((a) => a.articleId === answer.citations[0]?.articleId);
+  if (answer.answered && cited && isSensitive(cited.tags, config.SENSITIVE_TAGS)) {
+    return handOff('sensitive_topic', { confidence: answer.confidence, retrieval });
+  }
+  if (!answer.answered || answer.confidence < config.ANSWER_THRESHOLD) {
+    return handOff('low_confidence', { confidence: answer.confidence, retrieval });
+  }
+
+  const reply = await db.transaction(async (tx) => {
+    const reply = await storeBotMessage(tx, {
+      conversationId,
+      content: answer.text,
+      lang,
+      confidence: answer.confidence,
+      citations: answer.citations,
+      meta: { answerer: answer.answerer },
+    });
+    await tx.query(
+      'UPDATE conversations SET last_article_id = $2, bot_failures = $3, lang = COALESCE(lang, $4), updated_at = now() WHERE id = $1',
+      [conversationId, answer.citations[0]?.articleId ?? null, failures, lang],
+    );
+    return reply;
+  });
+  deps.metrics?.turns.inc({ outcome: 'answered' });
+  return { ...result, reply, retrieval };
+}
+
+type AnswerOutcome = { kind: 'answer'; answer: Answer } | { kind: 'unavailable'; confidence: number };
+
+/**
+ * The LLM when configured and within the conversation's budget; when the model fails (after
+ * the client's bounded retries) the local answer stands in if it is confident enough.
+ */
+async function answerWithFallback(
+  deps: TurnDeps,
+  conversation: Conversation,
+  input: { question: string; lang: Lang; retrieval: Retrieval },
+): Promise<AnswerOutcome> {
+  const local = () => deps.local.answer(input);
+  if (!deps.llm) return { kind: 'answer', answer: await local() };
+  let failure: unknown;
+  if (conversation.model_calls < deps.config.LLM_MAX_CALLS_PER_CONVERSATION) {
+    try {
+      const answer = await deps.llm.answer(input);
+      await addModelCalls(deps.db, conversation.id, answer.modelCalls ?? 1);
+      return { kind: 'answer', answer };
+    } catch (error) {
+      if (!(error instanceof ModelUnavailableError)) throw error;
+      await addModelCalls(deps.db, conversation.id, 1);
+      failure = error;
+    }
+  } else {
+    failure = new ModelUnavailableError('the conversation used its model-call budget');
+  }
+  deps.log.warn({ conversationId: conversation.id, err: failure }, 'model unavailable; trying the local answer');
+  const fallback = await local();
+  if (fallback.answered && fallback.confidence >= deps.config.ANSWER_THRESHOLD)
+    return { kind: 'answer', answer: fallback };
+  return { kind: 'unavailable', confidence: fallback.confidence };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e4) / 1e4;
+}

@@ -1,0 +1,129 @@
+import pino from 'pino';
+import type { Config } from '../config.js';
+import { botFor } from '../conversations/bot.js';
+import { openConversation } from '../conversations/store.js';
+import { handleCustomerMessage } from '../conversations/turn.js';
+import { throwawayDatabase } from '../db/throwaway.js';
+import { createEmbedder } from '../knowledge/embedders.js';
+import { knowledgeBase } from '../knowledge/knowledge-base.js';
+import { percentile, readRetrievalCases } from './cases.js';
+
+export interface RetrievalReport {
+  top1: number;
+  top3: number;
+  mrr: number;
+  answered_rate: number;
+  answered_precision: number;
+  oos_handoff_recall: number;
+  cases: number;
+  p50_ms: number;
+  p95_ms: number;
+}
+
+export interface CaseOutcome {
+  question: string;
+  expected: string | null;
+  rank: number | null;
+  top: string | null;
+  answered: boolean;
+  answeredArticle: string | null;
+  confidence: number | null;
+  handoffReason: string | null;
+  /** Evidence the confidence is built from (for calibration). */
+  evidence?: { similarity: number; margin: number; coverage: number };
+}
+
+/**
+ * Loads the knowledge base into a throw-away database, then puts every case through the
+ * real conversation turn (a new conversation each), so answered/hand-off figures are the
+ * bot's actual decisions at the configured threshold.
+ */
+export async function evaluateRetrieval(
+  config: Config,
+  kbDir: string,
+  casesFile: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ report: RetrievalReport; outcomes: CaseOutcome[]; importFailures: string[] }> {
+  const cases = await readRetrievalCases(casesFile);
+  const db = await throwawayDatabase(config.DATABASE_URL);
+  try {
+    const kb = knowledgeBase(db, createEmbedder(config));
+    const imported = await kb.importFolder(kbDir);
+    const retriever = await kb.retriever();
+    const bot = botFor({ db, kb, config, log: pino({ level: 'silent' }) });
+    const { evidenceOf } = await import('../answer/confidence.js');
+    const outcomes: CaseOutcome[] = [];
+    const latencies: number[] = [];
+    for (const [i, c] of cases.entries()) {
+      const retrieval = await retriever.retrieve(c.question, { lang: c.lang, limit: 10 });
+      const found = retrieval.articles.findIndex((a) => a.articleId === c.expected);
+      const conversation = await openConversation(db, { channel: 'eval', externalId: `case-${i}` });
+      const started = performance.now();
+      const turn = await handleCustomerMessage(bot, conversation.id, c.question);
+      latencies.push(performance.now() - started);
+      const answered = Boolean(turn.reply && !turn.handoff);
+      outcomes.push({
+        question: c.question,
+        expected: c.expected,
+        rank: found >= 0 ? found + 1 : null,
+        top: retrieval.articles[0]?.articleId ?? null,
+        answered,
+        answeredArticle: answered ? (turn.answer?.citations[0]?.articleId ?? null) : null,
+        confidence: turn.answer?.confidence ?? null,
+        handoffReason: turn.handoff?.reason ?? null,
+        evidence: turn.retrieval ? evidenceOf(turn.retrieval) : undefined,
+      });
+      onProgress?.(i + 1, cases.length);
+    }
+    return {
+      report: summarise(outcomes, latencies),
+      outcomes,
+      importFailures: imported.failed.map((f) => `${f.file}: ${f.field}: ${f.reason}`),
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+export function summarise(outcomes: CaseOutcome[], latencies: number[]): RetrievalReport {
+  const inScope = outcomes.filter((o) => o.expected !== null);
+  const outOfScope = outcomes.filter((o) => o.expected === null);
+  const answered = outcomes.filter((o) => o.answered);
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  return {
+    top1: ratio(inScope.filter((o) => o.rank === 1).length, inScope.length),
+    top3: ratio(inScope.filter((o) => o.rank !== null && o.rank <= 3).length, inScope.length),
+    mrr: ratio(
+      inScope.reduce((s, o) => s + (o.rank ? 1 / o.rank : 0), 0),
+      inScope.length,
+    ),
+    answered_rate: ratio(answered.length, outcomes.length),
+    answered_precision: ratio(
+      answered.filter((o) => o.expected !== null && o.answeredArticle === o.expected).length,
+      answered.length,
+    ),
+    oos_handoff_recall: ratio(outOfScope.filter((o) => !o.answered).length, outOfScope.length),
+    cases: outcomes.length,
+    p50_ms: Math.round(percentile(latencies, 50) * 10) / 10,
+    p95_ms: Math.round(percentile(latencies, 95) * 10) / 10,
+  };
+}
+
+/** Answered precision and coverage if the threshold were t: for choosing ANSWER_THRESHOLD. */
+export function precisionCoverage(outcomes: CaseOutcome[], thresholds = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
+  return thresholds.map((t) => {
+    const answered = outcomes.filter(
+      (o) =>
+        o.confidence !== null &&
+        o.confidence >= t &&
+        o.handoffReason !== 'customer_request' &&
+        o.handoffReason !== 'negative_sentiment',
+    );
+    const right = answered.filter((o) => o.expected !== null && (o.answeredArticle ?? o.top) === o.expected).length;
+    return {
+      threshold: t,
+      coverage: answered.length / Math.max(1, outcomes.length),
+      precision: answered.length ? right / answered.length : 0,
+    };
+  });
+}

@@ -1,0 +1,21 @@
+import { normaliseForSearch } from '../text/normalise.js';
+
+// Ways customers say the last answer missed, written for this project (English, MSA, Gulf).
+const PATTERNS = [
+  /\b(did ?n[o']?t|does ?n[o']?t|not) help(ful|ed)?\b/,
+  /\bnot what i (asked|meant|need)/,
+  /\b(wrong|useless|irrelevant) (answer|reply|response)\b/,
+  /\byou (did ?n[o']?t|are ?n[o']?t) (answer|understand|listening)/,
+  /\bthat'?s not (it|right|my question)\b/,
+  /(ما|مو|مب|لم) ?(فادني|فادتني|يفيدني|تفيدني|ساعدني|ساعدتني|نفعني)/,
+  /(مو|مب|ليس|ماهو|مهو) (هذا|هذي|هاذا) (سوالي|سؤالي|قصدي|اللي ابي)/,
+  /(ما|لم) (جاوبت|تجاوب|فهمت|تفهم|فهمتني|تفهمني)/,
+  /(جواب|رد|اجابه) (غلط|خطا|مو صحيح)/,
+  /(ما له دخل|مالها دخل|ماله دخل)/,
+];
+
+/** True when the customer says the bot's last answer did not help. */
+export function saysNotHelped(text: string): boolean {
+  const t = normaliseForSearch(text.slice(0, 1000));
+  return PATTERNS.some((p) => p.test(t));
+}

@@ -1,0 +1,50 @@
+export const HANDOFF_REASONS = [
+  'low_confidence',
+  'customer_request',
+  'negative_sentiment',
+  'sensitive_topic',
+  'repeated_failure',
+  'model_unavailable',
+] as const;
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
+/** Whether the customer's mood is bad enough, or sinking fast enough, for a person. */
+export function sentimentNeedsPerson(trend: number[], threshold: number): boolean {
+  const latest = trend.at(-1);
+  if (latest === undefined) return false;
+  if (latest <= threshold) return true;
+  // Worsening: three messages in a row each worse than the last, ending clearly negative.
+  const last3 = trend.slice(-3);
+  return (
+    last3.length === 3 &&
+    (last3[0] as number) > (last3[1] as number) &&
+    (last3[1] as number) > latest &&
+    latest <= threshold / 2
+  );
+}
+
+const REASON_WEIGHT: Record<HandoffReason, number> = {
+  negative_sentiment: 25,
+  customer_request: 15,
+  repeated_failure: 15,
+  sensitive_topic: 10,
+  model_unavailable: 5,
+  low_confidence: 0,
+};
+
+/** 0..100; the queue orders by this, then by how long the customer has waited. */
+export function handoffPriority(reason: HandoffReason, sentiment: number): number {
+  const mood = sentiment < 0 ? Math.round(-sentiment * 25) : 0;
+  return Math.max(0, Math.min(100, 50 + REASON_WEIGHT[reason] + mood));
+}
+
+export function isSensitive(tags: string[], sensitiveTags: string[]): boolean {
+  return tags.some((t) => sensitiveTags.includes(t));
+}
+
+/** What the customer reads when a person takes over, in their language. */
+export function handoffNotice(lang: 'ar' | 'en'): string {
+  return lang === 'ar'
+    ? 'سأحوّل محادثتك إلى أحد موظفي خدمة العملاء، وسيرد عليك هنا في أقرب وقت. شكرًا لصبرك.'
+    : "I'm passing your conversation to one of our customer-service team; they'll reply here shortly. Thank you for your patience.";
+}

@@ -1,0 +1,41 @@
+import type OpenAI from 'openai';
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import { labelFor, type SentimentScore, type SentimentScorer } from './sentiment.js';
+
+const output = z.object({ score: z.number().min(-1).max(1) });
+
+const INSTRUCTIONS =
+  'Rate the sentiment of a customer-service message (Arabic, Gulf dialect, MSA or English) from -1 (angry, upset) ' +
+  'through 0 (neutral question or request) to 1 (happy, grateful). Complaints about delays or missing replies are negative. ' +
+  'Reply with only JSON: {"score": number}.';
+
+/** Sentiment from the configured model; any failure falls back to the local scorer. */
+export function llmSentimentScorer(
+  client: OpenAI,
+  model: string,
+  fallback: SentimentScorer,
+  log: Logger,
+): SentimentScorer {
+  return {
+    name: `llm:${model}`,
+    async score(text, lang): Promise<SentimentScore> {
+      try {
+        const res = await client.chat.completions.create({
+          model,
+          temperature: 0,
+          response_format: { type: 'json_object' },
+          messages: [
+            { role: 'system', content: INSTRUCTIONS },
+            { role: 'user', content: text.slice(0, 2000) },
+          ],
+        });
+        const parsed = output.safeParse(JSON.parse(res.choices[0]?.message?.content ?? ''));
+        if (parsed.success) return { score: parsed.data.score, label: labelFor(parsed.data.score) };
+      } catch (error) {
+        log.warn({ err: error }, 'model sentiment failed; using the local scorer');
+      }
+      return fallback.score(text, lang);
+    },
+  };
+}

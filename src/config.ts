@@ -50,7 +50,7 @@ export const configSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   LLM_MAX_CALLS_PER_CONVERSATION: z.coerce.number().int().min(0).default(30),
-  ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
   NEGATIVE_SENTIMENT_THRESHOLD: z.coerce.number().min(-1).max(0).default(-0.6),
   SENSITIVE_TAGS: csv.default(['legal', 'cancellation']),
   DEFAULT_TEAM: z.string().default('general'),

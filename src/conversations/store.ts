@@ -100,7 +100,7 @@ export async function storeBotMessage(
   return (await one<Message>(
     db,
     `INSERT INTO messages (conversation_id, role, content, lang, confidence, citations, meta)
-     VALUES ($1, 'bot', $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING *`,
+     VALUES ($1, 'bot', $2, $3, $4, $5::text::jsonb, $6::text::jsonb) RETURNING *`,
     [
       input.conversationId,
       input.content,

@@ -27,7 +27,7 @@ export async function recordHandoff(
   const row = await one<HandoffRecord>(
     tx,
     `INSERT INTO handoffs (conversation_id, message_id, reason, confidence, sentiment, question, candidates, team, priority)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9) RETURNING *`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9) RETURNING *`,
     [
       input.conversationId,
       input.message_id,

@@ -71,7 +71,8 @@ export const problems = {
       `${what} not found`,
       id ? `No ${what.toLowerCase()} has the id "${id}".` : `No such ${what.toLowerCase()}.`,
     ),
-  conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict with the current state', detail),
+  conflict: (slug: string, detail: string, extra?: Record<string, unknown>) =>
+    new Problem(409, slug, 'Conflict with the current state', detail, extra),
   unprocessable: (slug: string, title: string, detail: string, extra?: Record<string, unknown>) =>
     new Problem(422, slug, title, detail, extra),
   unavailable: (detail: string) => new Problem(503, 'unavailable', 'Service unavailable', detail),

@@ -2,7 +2,8 @@ import type { Queryable } from '../db/db.js';
 import { one } from '../db/db.js';
 import type { Article, ArticleContent, ArticleStatus } from './article.js';
 
-const FIELDS = ['title', 'lang', 'tags', 'team', 'questions', 'body', 'status'] as const;
+/** The versioned fields of an article (a new version records which of them changed). */
+export const FIELDS = ['title', 'lang', 'tags', 'team', 'questions', 'body', 'status'] as const;
 type Field = (typeof FIELDS)[number];
 
 export interface ArticleVersion extends ArticleContent {
@@ -14,6 +15,16 @@ export interface ArticleVersion extends ArticleContent {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Someone else saved a newer version between reading the article and writing it. */
+export class VersionConflictError extends Error {
+  constructor(
+    readonly articleId: string,
+    readonly expected: number,
+  ) {
+    super(`article ${articleId} changed while it was being edited (expected version ${expected}); reload and retry`);
+  }
+}
 
 export function changedFields(before: ArticleContent, after: ArticleContent): Field[] {
   return FIELDS.filter((f) => !same(before[f], after[f]));
@@ -84,7 +95,7 @@ export async function updateArticle(
     ],
   );
   // The version guard makes a concurrent edit fail instead of silently overwriting it.
-  if (!row) throw new Error(`article ${current.id} changed while it was being edited; reload and retry`);
+  if (!row) throw new VersionConflictError(current.id, current.version);
   await recordVersion(tx, next, version, changed, meta.by ?? null, meta.note ?? null);
   return { article: row, changed };
 }
@@ -118,13 +129,26 @@ export interface ArticleFilter {
   offset?: number;
 }
 
+const FILTER =
+  '($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR lang = $2) AND ($3::text IS NULL OR $3 = ANY(tags))';
+
 export async function listArticles(db: Queryable, f: ArticleFilter = {}): Promise<Article[]> {
-  return db.query<Article>(
-    `SELECT * FROM articles
-     WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR lang = $2) AND ($3::text IS NULL OR $3 = ANY(tags))
-     ORDER BY id LIMIT $4 OFFSET $5`,
-    [f.status ?? null, f.lang ?? null, f.tag ?? null, f.limit ?? 1000, f.offset ?? 0],
-  );
+  return db.query<Article>(`SELECT * FROM articles WHERE ${FILTER} ORDER BY id LIMIT $4 OFFSET $5`, [
+    f.status ?? null,
+    f.lang ?? null,
+    f.tag ?? null,
+    f.limit ?? 1000,
+    f.offset ?? 0,
+  ]);
+}
+
+export async function countArticles(db: Queryable, f: Omit<ArticleFilter, 'limit' | 'offset'> = {}): Promise<number> {
+  const row = await one<{ n: number }>(db, `SELECT count(*)::int AS n FROM articles WHERE ${FILTER}`, [
+    f.status ?? null,
+    f.lang ?? null,
+    f.tag ?? null,
+  ]);
+  return row?.n ?? 0;
 }
 
 export function contentOf(a: ArticleContent): ArticleContent {

@@ -16,7 +16,7 @@ export async function activeModel(db: Queryable): Promise<{ model: string; dims:
 
 export async function setActiveModel(db: Queryable, model: string, dims: number) {
   await db.query(
-    `INSERT INTO settings (key, value) VALUES ('embedding.active', $1::jsonb)
+    `INSERT INTO settings (key, value) VALUES ('embedding.active', $1::text::jsonb)
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
     [JSON.stringify({ model, dims })],
   );
@@ -92,7 +92,7 @@ export async function refreshIdf(db: Queryable, model: string, dims: number) {
   const n = rows.length;
   const idf = Array.from(df, (d) => Number((Math.log((n + 1) / (d + 1)) + 1).toFixed(4)));
   await db.query(
-    `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
+    `INSERT INTO settings (key, value) VALUES ($1, $2::text::jsonb)
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
     [`idf.${model}`, JSON.stringify({ n, idf })],
   );

@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.js';
+import { one } from '../db/db.js';
 import { getArticle } from './articles.js';
 import { chunkArticle } from './chunk.js';
 import type { Embedder } from './embedder.js';
@@ -15,14 +16,24 @@ export interface IndexStats {
  * Brings an article's chunks in line with its current version: published articles get
  * chunks and embeddings (unchanged text is neither rewritten nor re-embedded), other
  * statuses get none, so only published articles are retrievable.
+ *
+ * Index runs for one article may overlap (several workers, or a publish right after a save):
+ * the chunk rows are written under a lock on the article row and only if the article is still
+ * the version that was chunked, else the run starts over with the newer version. Without this
+ * a run that read a draft could delete the chunks a later run wrote for the published version.
  */
 export async function indexArticle(db: Db, embedder: Embedder, articleId: string): Promise<IndexStats> {
-  const article = await getArticle(db, articleId);
-  if (article?.status !== 'published') {
-    const removed = await db.query('DELETE FROM chunks WHERE article_id = $1 RETURNING id', [articleId]);
-    return { chunks: 0, written: 0, removed: removed.length, embedded: 0 };
+  for (let attempt = 1; ; attempt++) {
+    const result = await indexOnce(db, embedder, articleId);
+    if (result) return result;
+    if (attempt >= 5) throw new Error(`article ${articleId} kept changing while it was being indexed`);
   }
-  const drafts = await chunkArticle(article);
+}
+
+async function indexOnce(db: Db, embedder: Embedder, articleId: string): Promise<IndexStats | undefined> {
+  const article = await getArticle(db, articleId);
+  const published = article?.status === 'published';
+  const drafts = published ? await chunkArticle(article) : [];
   // Embed before touching chunks: a model failure leaves the previous chunks searchable.
   const embedded = await ensureEmbeddings(
     db,
@@ -30,6 +41,16 @@ export async function indexArticle(db: Db, embedder: Embedder, articleId: string
     drafts.map((d) => ({ hash: d.contentHash, text: d.embedText })),
   );
   return db.transaction(async (tx) => {
+    const now = await one<{ version: number; status: string }>(
+      tx,
+      'SELECT version, status FROM articles WHERE id = $1 FOR UPDATE',
+      [articleId],
+    );
+    if (now?.version !== article?.version || now?.status !== article?.status) return undefined;
+    if (!article || !published) {
+      const removed = await tx.query('DELETE FROM chunks WHERE article_id = $1 RETURNING id', [articleId]);
+      return { chunks: 0, written: 0, removed: removed.length, embedded: 0 };
+    }
     const existing = await tx.query<{ kind: string; position: number; content_hash: string }>(
       'SELECT kind, position, content_hash FROM chunks WHERE article_id = $1',
       [articleId],

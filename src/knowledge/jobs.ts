@@ -19,10 +19,13 @@ export function knowledgeJobs(deps: () => Deps): Record<string, JobHandler> {
       const { dir, by } = importPayload.parse(payload);
       return deps().kb.importFolder(dir, {
         by,
-        onProgress: (done, total, file) => void ctx.progress(Math.round((100 * done) / Math.max(1, total)), { done, total, file }),
+        onProgress: (done, total, file) =>
+          void ctx.progress(Math.round((100 * done) / Math.max(1, total)), { done, total, file }),
       });
     },
     [KB_JOBS.reindex]: async (_payload, ctx) =>
-      deps().kb.reindex((done, total) => void ctx.progress(Math.round((100 * done) / Math.max(1, total)), { done, total })),
+      deps().kb.reindex(
+        (done, total) => void ctx.progress(Math.round((100 * done) / Math.max(1, total)), { done, total }),
+      ),
   };
 }

@@ -1,11 +1,21 @@
 import type { Db } from '../db/db.js';
 import type { ArticleContent } from './article.js';
 import { createArticle, getArticle, updateArticle } from './articles.js';
+import { chunkArticle } from './chunk.js';
 import type { Embedder } from './embedder.js';
-import { activeModel, ensureVectorIndex, pruneEmbeddings, refreshIdf, setActiveModel } from './embedding-store.js';
+import {
+  activeModel,
+  ensureEmbeddings,
+  ensureVectorIndex,
+  pruneEmbeddings,
+  refreshIdf,
+  setActiveModel,
+} from './embedding-store.js';
 import { type FileProblem, readFolder } from './folder.js';
 import { type IndexStats, indexArticle } from './index-article.js';
-import { createRetriever, type Retriever } from './retrieve.js';
+import { refreshIntentModel } from './intent-model.js';
+import { LocalHashEmbedder } from './local-embedder.js';
+import { createRetriever, defaultTuning, type Retriever } from './retrieve.js';
 
 export interface ImportReport {
   files: number;
@@ -15,6 +25,8 @@ export interface ImportReport {
   failed: FileProblem[];
   embedded: number;
 }
+
+const INTENT_DIMS = 8192;
 
 export type Progress = (done: number, total: number, detail?: string) => void;
 
@@ -26,8 +38,14 @@ export type Progress = (done: number, total: number, detail?: string) => void;
 export function knowledgeBase(db: Db, embedder: Embedder) {
   let retrieverFor: { model: string; retriever: Retriever } | undefined;
 
+  // The intent model always uses local features, whatever embedder serves the vectors, in a
+  // wider space than HNSW allows: it is scored by an exact scan over articles, and fewer
+  // hash collisions keep Arabic character n-grams apart.
+  const intentEmbedder = new LocalHashEmbedder(INTENT_DIMS);
+
   async function afterIndexChange() {
     if (embedder.lexical) await refreshIdf(db, embedder.model, embedder.dims);
+    await refreshIntentModel(db, intentEmbedder);
   }
 
   async function ensureActive() {
@@ -79,18 +97,30 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
       };
       let touched = false;
       for (const [i, { file, article }] of articles.entries()) {
+        // Embed first: when the model is unavailable the file fails whole, before anything is saved.
+        let stage = '(embedding)';
         try {
+          if (article.status === 'published') {
+            const drafts = await chunkArticle(article);
+            report.embedded += await ensureEmbeddings(
+              db,
+              embedder,
+              drafts.map((d) => ({ hash: d.contentHash, text: d.embedText })),
+            );
+          }
+          stage = '(database)';
           const { change } = await kb.save(article, {
             by: options.by ?? 'import',
             note: `imported from ${file}`,
             sourcePath: file,
           });
           report[change].push(article.id);
+          stage = '(index)';
           const stats = await indexArticle(db, embedder, article.id);
           report.embedded += stats.embedded;
           touched ||= stats.written > 0 || stats.removed > 0;
         } catch (error) {
-          report.failed.push({ file, field: '(database)', reason: (error as Error).message });
+          report.failed.push({ file, field: stage, reason: (error as Error).message });
         }
         options.onProgress?.(i + 1, articles.length, file);
       }
@@ -128,7 +158,10 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
         throw new Error(`Retrieval waits for the reindex from ${active.model} to ${embedder.model}`);
       }
       if (retrieverFor?.model !== active.model)
-        retrieverFor = { model: active.model, retriever: createRetriever(db, embedder, active) };
+        retrieverFor = {
+          model: active.model,
+          retriever: createRetriever(db, embedder, active, defaultTuning, { embedder: intentEmbedder }),
+        };
       return retrieverFor.retriever;
     },
   };

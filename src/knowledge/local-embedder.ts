@@ -34,21 +34,31 @@ export class LocalHashEmbedder extends Embedder {
 
   vector(text: string): Float64Array {
     const v = new Float64Array(this.dims);
+    const { index, value } = this.sparse(text);
+    for (let k = 0; k < index.length; k++) v[index[k] as number] = value[k] as number;
+    return v;
+  }
+
+  /** The same L2-normalised vector as (index, value) pairs: what the intent model trains on. */
+  sparse(text: string): { index: Int32Array; value: Float64Array } {
+    const acc = new Map<number, number>();
     for (const [feature, weight] of features(text)) {
       const h = hash(feature);
-      v[h % this.dims] += (h & 0x80000000 ? -1 : 1) * weight;
+      const i = h % this.dims;
+      acc.set(i, (acc.get(i) ?? 0) + (h & 0x80000000 ? -1 : 1) * weight);
     }
     let norm = 0;
-    for (const x of v) norm += x * x;
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / norm;
-    return v;
+    for (const x of acc.values()) norm += x * x;
+    norm = Math.sqrt(norm) || 1;
+    const index = Int32Array.from(acc.keys());
+    const value = Float64Array.from(acc.values(), (x) => x / norm);
+    return { index, value };
   }
 }
 
 const WORD_WEIGHT = 1;
 const PAIR_WEIGHT = 0.5;
-const CHAR_WEIGHT = 0.8;
+const CHAR_WEIGHT = 1.2;
 
 export function features(text: string): Map<string, number> {
   const out = new Map<string, number>();

@@ -46,19 +46,28 @@ export class OpenAIEmbedder extends Embedder {
   async embedDocuments(texts: string[]): Promise<number[][]> {
     const out: number[][] = [];
     for (let i = 0; i < texts.length; i += 100) {
+      const batch = texts.slice(i, i + 100);
+      // base64 asked for explicitly and decoded here: compact from OpenAI, and still right when a
+      // compatible server ignores the parameter and sends floats (the SDK's own decoding would
+      // then turn the floats into garbage).
       const res = await this.api().embeddings.create({
         model: this.options.model,
-        input: texts.slice(i, i + 100),
+        input: batch,
+        encoding_format: 'base64',
         ...(this.options.dimensions ? { dimensions: this.options.dimensions } : {}),
       });
+      if (res.data.length !== batch.length) {
+        throw new Error(`The embedding server returned ${res.data.length} embeddings for ${batch.length} texts`);
+      }
       const sorted = [...res.data].sort((a, b) => a.index - b.index);
       for (const d of sorted) {
-        if (d.embedding.length !== this.dims) {
+        const vector = decodeEmbedding(d.embedding as unknown);
+        if (vector.length !== this.dims) {
           throw new Error(
-            `The embedding server returned ${d.embedding.length} dimensions; ${this.model} expects ${this.dims}`,
+            `The embedding server returned ${vector.length} dimensions; ${this.model} expects ${this.dims}`,
           );
         }
-        out.push(d.embedding);
+        out.push(vector);
       }
     }
     return out;
@@ -67,4 +76,16 @@ export class OpenAIEmbedder extends Embedder {
   async embedQuery(text: string): Promise<number[]> {
     return (await this.embedDocuments([text]))[0] as number[];
   }
+}
+
+/** An embedding as sent by the server: base64 of little-endian float32s, or a plain array. */
+export function decodeEmbedding(value: unknown): number[] {
+  if (Array.isArray(value)) return value.map(Number);
+  if (typeof value === 'string') {
+    const bytes = Buffer.from(value, 'base64');
+    if (bytes.length % 4 !== 0) throw new Error('The embedding server returned base64 that is not float32 data');
+    // Copied so the float view is aligned whatever the buffer's offset in Node's pool.
+    return Array.from(new Float32Array(Uint8Array.from(bytes).buffer));
+  }
+  throw new Error('The embedding server returned an embedding that is neither base64 nor an array');
 }

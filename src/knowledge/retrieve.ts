@@ -4,6 +4,7 @@ import { terms } from '../text/tokenise.js';
 import type { ChunkKind } from './chunk.js';
 import { type Embedder, toVectorLiteral } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
+import type { LocalHashEmbedder } from './local-embedder.js';
 
 export interface RetrievalOptions {
   lang?: Lang;
@@ -31,6 +32,8 @@ export interface RetrievedArticle {
   similarity: number;
   /** Share of the query's terms found in the article's matching chunks (0..1). */
   coverage: number;
+  /** The intent model's probability that the question belongs to this article (0..1). */
+  intent: number;
   /** Best body passages, best first (what an extractive answer quotes). */
   passages: RetrievedPassage[];
 }
@@ -62,6 +65,10 @@ export interface RetrievalTuning {
   secondWeight: number;
   /** Exponent of the knowledge-base IDF applied to lexical query vectors. */
   idfPower: number;
+  /** Weight of the intent model's ranking in the fusion. */
+  intentWeight: number;
+  /** Fuse the intent model by its rank (like the other lists) or by its probability. */
+  intentMode: 'rank' | 'probability';
 }
 
 export const defaultTuning: RetrievalTuning = {
@@ -71,6 +78,8 @@ export const defaultTuning: RetrievalTuning = {
   textWeight: 0.5,
   secondWeight: 0.3,
   idfPower: 1,
+  intentWeight: 2,
+  intentMode: 'probability',
 };
 
 export interface Retriever {
@@ -87,6 +96,7 @@ export function createRetriever(
   embedder: Embedder,
   model: { model: string; dims: number },
   tuning: RetrievalTuning = defaultTuning,
+  intentModel?: { embedder: LocalHashEmbedder },
 ): Retriever {
   const CANDIDATES = tuning.candidates;
   let idfCache: { updated: string; idf: Float64Array } | undefined;
@@ -106,6 +116,29 @@ export function createRetriever(
     });
     norm = Math.sqrt(norm) || 1;
     return out.map((x) => x / norm);
+  }
+
+  /** Intent-model probabilities of the best articles (softmax over their logits), best first. */
+  async function intentScores(
+    query: string,
+    filterLang: string | null,
+    tags: string[] | null,
+  ): Promise<Map<string, number>> {
+    if (!intentModel) return new Map();
+    const x = toVectorLiteral(intentModel.embedder.vector(query));
+    const d = intentModel.embedder.dims;
+    const rows = await db.query<{ article_id: string; logit: number }>(
+      `SELECT i.article_id, i.bias - (i.weights::vector(${d}) <#> $1::vector(${d})) AS logit
+       FROM article_intents i JOIN articles a ON a.id = i.article_id
+       WHERE i.model = $2 AND a.status = 'published'
+         AND ($3::text IS NULL OR a.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
+       ORDER BY logit DESC LIMIT 20`,
+      [x, intentModel.embedder.model, filterLang, tags],
+    );
+    const max = Math.max(...rows.map((r) => Number(r.logit)));
+    const exp = rows.map((r) => Math.exp(Number(r.logit) - max));
+    const sum = exp.reduce((a, b) => a + b, 0) || 1;
+    return new Map(rows.map((r, i) => [r.article_id, (exp[i] as number) / sum]));
   }
 
   return {
@@ -159,20 +192,31 @@ export function createRetriever(
         } else chunks.set(h.id, { ...h, rank: Number(h.rank), fused: add });
       });
 
+      const intents = await intentScores(query, filterLang, tags);
       const byArticle = new Map<string, (Candidate & { fused: number })[]>();
       for (const c of chunks.values()) {
         const list = byArticle.get(c.article_id) ?? [];
         list.push(c);
         byArticle.set(c.article_id, list);
       }
+      for (const id of intents.keys()) if (!byArticle.has(id)) byArticle.set(id, []);
+      const intentRank = new Map([...intents.keys()].map((id, i) => [id, i]));
       const ranked = [...byArticle.entries()]
         .map(([articleId, list]) => {
           list.sort((a, b) => b.fused - a.fused);
-          const score = (list[0]?.fused ?? 0) + tuning.secondWeight * (list[1]?.fused ?? 0);
+          const rank = intentRank.get(articleId);
+          const score =
+            (list[0]?.fused ?? 0) +
+            tuning.secondWeight * (list[1]?.fused ?? 0) +
+            (rank === undefined
+              ? 0
+              : tuning.intentMode === 'rank'
+                ? tuning.intentWeight / (tuning.rrfK + rank + 1)
+                : (tuning.intentWeight * (intents.get(articleId) ?? 0)) / (tuning.rrfK + 1));
           const matched = new Set(list.flatMap((c) => c.search_text.split(' ')));
           const coverage = queryTerms.length ? queryTerms.filter((t) => matched.has(t)).length / queryTerms.length : 0;
           const similarity = Math.max(0, ...list.map((c) => c.similarity ?? 0));
-          return { articleId, score, coverage, similarity };
+          return { articleId, score, coverage, similarity, intent: intents.get(articleId) ?? 0 };
         })
         .sort((a, b) => b.score - a.score)
         .slice(0, limit);

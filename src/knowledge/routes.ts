@@ -1,0 +1,504 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { type Principal, ROLES } from '../auth/roles.js';
+import type { Queryable } from '../db/db.js';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from '../http/env.js';
+import { problems } from '../http/problem.js';
+import { jsonBody, jsonResponse, problemResponse, route } from '../http/route.js';
+import { jobIdFor } from '../jobs/jobs.js';
+import { ARTICLE_STATUSES, type Article, type ArticleContent, frontMatterSchema, MAX_BODY_CHARS } from './article.js';
+import {
+  type ArticleVersion,
+  contentOf,
+  countArticles,
+  createArticle,
+  FIELDS,
+  getArticle,
+  getVersion,
+  listArticles,
+  listVersions,
+  updateArticle,
+  VersionConflictError,
+} from './articles.js';
+import { KB_JOBS } from './jobs.js';
+
+const WRITERS = ['editor', 'admin'] as const;
+const READERS = ROLES;
+
+const LangSchema = z.enum(['ar', 'en'], { error: 'must be ar or en' }).openapi({ example: 'ar' });
+const StatusSchema = z.enum(ARTICLE_STATUSES, { error: 'must be draft, published or archived' });
+const fm = frontMatterSchema.shape;
+
+/** Any id the file format allows (so every imported article is addressable). */
+const IdParam = z
+  .string()
+  .regex(/^[^\s/\\]{1,200}$/, 'must be 1–200 characters without spaces or slashes')
+  .openapi({ param: { name: 'id', in: 'path' }, example: 'refund-timeline-ar' });
+/** New ids are also safe as file names and in URLs. */
+const NewId = z
+  .string()
+  .regex(
+    /^[\p{L}\p{N}][\p{L}\p{N}\p{M}._-]{0,199}$/u,
+    'must be 1–200 letters, digits, ".", "_" or "-", starting with a letter or digit (no spaces or slashes)',
+  )
+  .openapi({ example: 'refund-timeline-ar' });
+const VersionParam = z.coerce
+  .number({ error: 'must be a version number' })
+  .int()
+  .min(1)
+  .openapi({ param: { name: 'version', in: 'path' }, example: 2 });
+
+const contentFields = {
+  title: fm.title,
+  lang: LangSchema,
+  tags: fm.tags,
+  team: z.string().trim().min(1).max(60).nullable().default(null),
+  questions: fm.questions,
+  body: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(MAX_BODY_CHARS, `must be at most ${MAX_BODY_CHARS} characters`),
+};
+const note = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .optional()
+  .openapi({ description: 'Why this change (kept with the version)' });
+
+const CreateBody = z
+  .strictObject({
+    id: NewId,
+    ...contentFields,
+    status: StatusSchema.default('draft'),
+    note,
+  })
+  .openapi('ArticleCreate');
+const UpdateBody = z
+  .strictObject({
+    ...contentFields,
+    status: StatusSchema.optional().openapi({ description: 'Omit to keep the current status' }),
+    note,
+    baseVersion: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'The version this edit started from; a newer stored version answers 409 stale-version' }),
+  })
+  .openapi('ArticleUpdate');
+
+const ArticleSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    lang: LangSchema,
+    tags: z.array(z.string()),
+    team: z.string().nullable(),
+    questions: z.array(z.string()),
+    body: z.string(),
+    status: StatusSchema,
+    version: z.number().int(),
+    source_path: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    updated_by: z.string().nullable(),
+  })
+  .openapi('Article');
+const ArticleSummarySchema = ArticleSchema.omit({ body: true }).openapi('ArticleSummary');
+const WriteResult = z
+  .object({
+    article: ArticleSchema,
+    changed: z.array(z.string()).openapi({ description: 'Fields this write changed (empty: no new version)' }),
+  })
+  .openapi('ArticleWrite');
+const VersionSummarySchema = z
+  .object({
+    version: z.number().int(),
+    title: z.string(),
+    status: StatusSchema,
+    changed_fields: z.array(z.string()),
+    change_note: z.string().nullable(),
+    changed_by: z.string().nullable(),
+    changed_at: z.string(),
+  })
+  .openapi('ArticleVersionSummary');
+const VersionSchema = VersionSummarySchema.extend({
+  id: z.string(),
+  lang: LangSchema,
+  tags: z.array(z.string()),
+  team: z.string().nullable(),
+  questions: z.array(z.string()),
+  body: z.string(),
+}).openapi('ArticleVersion');
+
+const SearchBody = z
+  .strictObject({
+    query: z.string().trim().min(1, 'must not be empty').max(2000),
+    lang: LangSchema.optional(),
+    tags: z.array(z.string().trim().min(1).max(60)).max(30).optional(),
+    limit: z.number().int().min(1).max(20).default(5),
+  })
+  .openapi('SearchRequest');
+const SearchResult = z
+  .object({
+    query: z.string(),
+    lang: LangSchema,
+    queryTerms: z.array(z.string()),
+    articles: z.array(
+      z.object({
+        articleId: z.string(),
+        title: z.string(),
+        lang: LangSchema,
+        team: z.string().nullable(),
+        tags: z.array(z.string()),
+        score: z.number(),
+        similarity: z.number(),
+        coverage: z.number(),
+        passages: z.array(
+          z.object({ chunkId: z.number().int(), kind: z.string(), content: z.string(), similarity: z.number() }),
+        ),
+      }),
+    ),
+  })
+  .openapi('SearchResult');
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+const articleOut = (a: Article) => ({
+  id: a.id,
+  title: a.title,
+  lang: a.lang,
+  tags: a.tags,
+  team: a.team,
+  questions: a.questions,
+  body: a.body,
+  status: a.status,
+  version: a.version,
+  source_path: a.source_path,
+  created_at: iso(a.created_at),
+  updated_at: iso(a.updated_at),
+  updated_by: a.updated_by,
+});
+const versionSummaryOut = (v: ArticleVersion) => ({
+  version: v.version,
+  title: v.title,
+  status: v.status,
+  changed_fields: v.changed_fields,
+  change_note: v.change_note,
+  changed_by: v.changed_by,
+  changed_at: iso(v.changed_at),
+});
+const versionOut = (v: ArticleVersion) => ({
+  ...versionSummaryOut(v),
+  id: v.id,
+  lang: v.lang,
+  tags: v.tags,
+  team: v.team,
+  questions: v.questions,
+  body: v.body,
+});
+
+/** Who changed it, as stored in changed_by / updated_by: "Name <staff:id>" or "Name <api_key:id>". */
+export function actorOf(p: Principal): string {
+  return `${p.name} <${p.kind}:${p.id}>`;
+}
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === '23505';
+
+const articleExists = (id: string) =>
+  problems.conflict('article-exists', `An article with the id "${id}" already exists; edit it with PUT instead.`);
+const staleVersion = (id: string, base: number, current: number) =>
+  problems.conflict(
+    'stale-version',
+    `Article "${id}" is at version ${current}, newer than the version ${base} this edit started from. Reload it, reapply the edit and save again.`,
+    { currentVersion: current },
+  );
+
+const idParams = z.object({ id: IdParam });
+const versionParams = z.object({ id: IdParam, version: VersionParam });
+
+/**
+ * The editor console's API over articles: list and read for every staff role, writes for
+ * editors (and admins). Every write is a new version with who changed what; the index job
+ * then brings chunks and embeddings in line, so only published articles are retrievable.
+ */
+export function knowledgeRoutes(deps: Deps) {
+  const { db, jobs, kb, log } = deps;
+  const app = new OpenAPIHono<AppEnv>();
+
+  async function mustGet(q: Queryable, id: string): Promise<Article> {
+    const article = await getArticle(q, id);
+    if (!article) throw problems.notFound('Article', id);
+    return article;
+  }
+
+  /** Queues the index job for the article's new version; indexes inline if the queue is down. */
+  async function indexLater(article: Article) {
+    try {
+      await jobs.enqueue(
+        KB_JOBS.indexArticle,
+        { articleId: article.id },
+        { jobId: jobIdFor('kb-index', article.id, article.version) },
+      );
+    } catch (error) {
+      log.warn({ err: error, articleId: article.id }, 'could not queue the index job; indexing inline');
+      await kb.index(article.id);
+    }
+  }
+
+  /** Applies a change under the version guard; a concurrent save becomes a 409. */
+  async function write(
+    id: string,
+    change: (current: Article) => ArticleContent,
+    meta: { by: string; note?: string | null; baseVersion?: number },
+  ) {
+    try {
+      const result = await db.transaction(async (tx) => {
+        const current = await mustGet(tx, id);
+        if (meta.baseVersion !== undefined && meta.baseVersion !== current.version) {
+          throw staleVersion(id, meta.baseVersion, current.version);
+        }
+        return updateArticle(tx, current, change(current), { by: meta.by, note: meta.note ?? null });
+      });
+      if (result.changed.length) await indexLater(result.article);
+      return result;
+    } catch (error) {
+      if (error instanceof VersionConflictError) {
+        const now = await mustGet(db, id);
+        throw staleVersion(id, error.expected, now.version);
+      }
+      throw error;
+    }
+  }
+
+  app.openapi(
+    route(READERS, {
+      method: 'get',
+      path: '/v1/articles',
+      tags: ['knowledge'],
+      summary: 'List articles (without bodies), filtered by status, language and tag',
+      request: {
+        query: z.object({
+          status: StatusSchema.optional(),
+          lang: LangSchema.optional(),
+          tag: z.string().min(1).max(60).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+      },
+      responses: {
+        200: jsonResponse(
+          z.object({
+            articles: z.array(ArticleSummarySchema),
+            total: z.number().int(),
+            limit: z.number().int(),
+            offset: z.number().int(),
+          }),
+          'A page of articles, ordered by id',
+        ),
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const [rows, total] = await Promise.all([listArticles(db, q), countArticles(db, q)]);
+      const articles = rows.map((a) => {
+        const { body: _, ...summary } = articleOut(a);
+        return summary;
+      });
+      return c.json({ articles, total, limit: q.limit, offset: q.offset }, 200);
+    },
+  );
+
+  app.openapi(
+    route(READERS, {
+      method: 'get',
+      path: '/v1/articles/{id}',
+      tags: ['knowledge'],
+      summary: 'Read an article (its current version)',
+      request: { params: idParams },
+      responses: {
+        200: jsonResponse(z.object({ article: ArticleSchema }), 'The article'),
+        404: problemResponse('No such article'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json({ article: articleOut(await mustGet(db, id)) }, 200);
+    },
+  );
+
+  app.openapi(
+    route(WRITERS, {
+      method: 'post',
+      path: '/v1/articles',
+      tags: ['knowledge'],
+      summary: 'Create an article (a draft unless a status is given)',
+      request: { body: jsonBody(CreateBody) },
+      responses: {
+        201: jsonResponse(WriteResult, 'Created as version 1'),
+        409: problemResponse('The id is taken (article-exists)'),
+      },
+    }),
+    async (c) => {
+      const { note: why, ...content } = c.req.valid('json');
+      const by = actorOf(c.get('principal')!);
+      let article: Article;
+      try {
+        article = await db.transaction(async (tx) => {
+          if (await getArticle(tx, content.id)) throw articleExists(content.id);
+          return createArticle(tx, content, { by, note: why ?? 'created' });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw articleExists(content.id);
+        throw error;
+      }
+      await indexLater(article);
+      c.header('Location', `/v1/articles/${encodeURIComponent(article.id)}`);
+      return c.json({ article: articleOut(article), changed: [...FIELDS] }, 201);
+    },
+  );
+
+  app.openapi(
+    route(WRITERS, {
+      method: 'put',
+      path: '/v1/articles/{id}',
+      tags: ['knowledge'],
+      summary: 'Replace an article’s content; a new version when anything changed',
+      request: { params: idParams, body: jsonBody(UpdateBody) },
+      responses: {
+        200: jsonResponse(WriteResult, 'Saved (or unchanged: `changed` is empty and no version is added)'),
+        404: problemResponse('No such article'),
+        409: problemResponse('The article changed since baseVersion (stale-version)'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { note: why, baseVersion, status, ...fields } = c.req.valid('json');
+      const result = await write(id, (current) => ({ id, ...fields, status: status ?? current.status }), {
+        by: actorOf(c.get('principal')!),
+        note: why,
+        baseVersion,
+      });
+      return c.json({ article: articleOut(result.article), changed: result.changed }, 200);
+    },
+  );
+
+  for (const [action, status, summary] of [
+    ['publish', 'published', 'Publish an article: it becomes retrievable once the index job ran'],
+    ['archive', 'archived', 'Archive an article: it stops being retrievable'],
+  ] as const) {
+    app.openapi(
+      route(WRITERS, {
+        method: 'post',
+        path: `/v1/articles/{id}/${action}`,
+        tags: ['knowledge'],
+        summary,
+        request: { params: idParams },
+        responses: {
+          200: jsonResponse(WriteResult, 'The article with its new status (`changed` is empty if it already had it)'),
+          404: problemResponse('No such article'),
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const result = await write(id, (current) => ({ ...contentOf(current), status }), {
+          by: actorOf(c.get('principal')!),
+          note: `status → ${status}`,
+        });
+        return c.json({ article: articleOut(result.article), changed: result.changed }, 200);
+      },
+    );
+  }
+
+  app.openapi(
+    route(READERS, {
+      method: 'get',
+      path: '/v1/articles/{id}/versions',
+      tags: ['knowledge'],
+      summary: 'Version history, newest first: what changed, who changed it, when and why',
+      request: { params: idParams },
+      responses: {
+        200: jsonResponse(z.object({ versions: z.array(VersionSummarySchema) }), 'Versions'),
+        404: problemResponse('No such article'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await mustGet(db, id);
+      return c.json({ versions: (await listVersions(db, id)).map(versionSummaryOut) }, 200);
+    },
+  );
+
+  app.openapi(
+    route(READERS, {
+      method: 'get',
+      path: '/v1/articles/{id}/versions/{version}',
+      tags: ['knowledge'],
+      summary: 'One version’s full content',
+      request: { params: versionParams },
+      responses: {
+        200: jsonResponse(z.object({ version: VersionSchema }), 'The version'),
+        404: problemResponse('No such article or version'),
+      },
+    }),
+    async (c) => {
+      const { id, version } = c.req.valid('param');
+      const found = await getVersion(db, id, version);
+      if (!found) throw problems.notFound('Article version', `${id}@${version}`);
+      return c.json({ version: versionOut(found) }, 200);
+    },
+  );
+
+  app.openapi(
+    route(WRITERS, {
+      method: 'post',
+      path: '/v1/articles/{id}/versions/{version}/restore',
+      tags: ['knowledge'],
+      summary:
+        'Restore an old version’s content as a new version (history is kept; the article keeps its current status)',
+      request: { params: versionParams },
+      responses: {
+        200: jsonResponse(WriteResult, 'The article at its new version'),
+        404: problemResponse('No such article or version'),
+      },
+    }),
+    async (c) => {
+      const { id, version } = c.req.valid('param');
+      const old = await getVersion(db, id, version);
+      if (!old) throw problems.notFound('Article version', `${id}@${version}`);
+      const result = await write(id, (current) => ({ ...contentOf(old), id, status: current.status }), {
+        by: actorOf(c.get('principal')!),
+        note: `restored version ${version}`,
+      });
+      return c.json({ article: articleOut(result.article), changed: result.changed }, 200);
+    },
+  );
+
+  app.openapi(
+    route(READERS, {
+      method: 'post',
+      path: '/v1/search',
+      tags: ['knowledge'],
+      summary: 'Search the published knowledge base as the bot does (hybrid vector + full-text)',
+      request: { body: jsonBody(SearchBody) },
+      responses: {
+        200: jsonResponse(SearchResult, 'Articles best first, each with its score and best passages'),
+        503: problemResponse('Retrieval waits for a reindex to a new embedding model'),
+      },
+    }),
+    async (c) => {
+      const { query, ...options } = c.req.valid('json');
+      let retriever: Awaited<ReturnType<typeof kb.retriever>>;
+      try {
+        retriever = await kb.retriever();
+      } catch (error) {
+        throw problems.unavailable((error as Error).message);
+      }
+      return c.json(await retriever.retrieve(query, options), 200);
+    },
+  );
+
+  return app;
+}

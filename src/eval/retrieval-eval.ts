@@ -30,7 +30,7 @@ export interface CaseOutcome {
   confidence: number | null;
   handoffReason: string | null;
   /** Evidence the confidence is built from (for calibration). */
-  evidence?: { similarity: number; margin: number; coverage: number; intent: number };
+  evidence?: { similarity: number; margin: number; coverage: number; intent: number; novelty: number };
 }
 
 /**

@@ -42,6 +42,8 @@ export interface Retrieval {
   query: string;
   lang: Lang;
   queryTerms: string[];
+  /** Query terms that appear nowhere in the knowledge base: a sign the question is out of scope. */
+  unknownTerms: string[];
   articles: RetrievedArticle[];
 }
 
@@ -220,7 +222,15 @@ export function createRetriever(
         })
         .sort((a, b) => b.score - a.score)
         .slice(0, limit);
-      if (ranked.length === 0) return { query, lang, queryTerms, articles: [] };
+      const unknownTerms = queryTerms.length
+        ? (
+            await db.query<{ t: string }>(
+              `SELECT t FROM unnest($1::text[]) AS t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.tsv @@ plainto_tsquery('simple', t))`,
+              [queryTerms],
+            )
+          ).map((r) => r.t)
+        : [];
+      if (ranked.length === 0) return { query, lang, queryTerms, unknownTerms, articles: [] };
 
       const ids = ranked.map((r) => r.articleId);
       const meta = await db.query<{ id: string; title: string; lang: Lang; team: string | null; tags: string[] }>(
@@ -239,6 +249,7 @@ export function createRetriever(
         query,
         lang,
         queryTerms,
+        unknownTerms,
         articles: ranked.map((r) => {
           const m = metaById.get(r.articleId)!;
           return {

@@ -1,4 +1,4 @@
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { Document, parse as parseYaml, type YAMLSeq } from 'yaml';
 import { type ArticleContent, frontMatterSchema, MAX_BODY_CHARS } from './article.js';
 
 export class ArticleFormatError extends Error {
@@ -53,5 +53,9 @@ export function renderArticle(a: ArticleContent): string {
   if (a.team) fm.team = a.team;
   if (a.questions.length) fm.questions = a.questions;
   fm.status = a.status;
-  return `---\n${stringifyYaml(fm, { lineWidth: 0 })}---\n${a.body}\n`;
+  const doc = new Document(fm);
+  // Tags on one line, as people write them in DESIGN.md's format.
+  const tags = doc.get('tags', true) as YAMLSeq | undefined;
+  if (tags) tags.flow = true;
+  return `---\n${doc.toString({ lineWidth: 0, flowCollectionPadding: false })}---\n${a.body}\n`;
 }

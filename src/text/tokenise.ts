@@ -16,7 +16,7 @@ export function tokenise(text: string): string[] {
 
 // Larkey's light10 affixes: clitic conjunctions and the article in front, plural, dual and
 // pronoun endings behind. Light stemming keeps roots recognisable where Snowball over-cuts.
-const AR_PREFIXES = ['وال', 'فال', 'بال', 'كال', 'لل', 'ال'];
+const AR_PREFIXES = ['وال', 'فال', 'بال', 'كال', 'وهال', 'بهال', 'هال', 'لل', 'ال'];
 const AR_SUFFIXES = [
   'تها',
   'تهم',

@@ -38,13 +38,20 @@ export function evidenceOf(retrieval: Retrieval): Evidence {
   const [first, second] = retrieval.articles;
   const novelty = retrieval.queryTerms.length ? retrieval.unknownTerms.length / retrieval.queryTerms.length : 1;
   if (!first) return { similarity: 0, margin: 0, coverage: 0, intent: 0, novelty };
+  // A question with no searchable terms ("ok", "?", an emoji) has no query vector, and its
+  // cosine similarity comes back NaN: that is no evidence, not a reason to fail the turn.
+  const similarity = finite(first.similarity);
   return {
-    similarity: first.similarity,
-    margin: Math.max(0, first.similarity - (second?.similarity ?? 0)),
-    coverage: first.coverage,
-    intent: first.intent,
+    similarity,
+    margin: Math.max(0, similarity - finite(second?.similarity)),
+    coverage: finite(first.coverage),
+    intent: finite(first.intent),
     novelty,
   };
+}
+
+function finite(x: number | undefined): number {
+  return x !== undefined && Number.isFinite(x) ? x : 0;
 }
 
 export function retrievalConfidence(e: Evidence, c: typeof CALIBRATION = CALIBRATION): number {
@@ -56,5 +63,6 @@ export function retrievalConfidence(e: Evidence, c: typeof CALIBRATION = CALIBRA
     c.coverage * e.coverage +
     c.intent * e.intent +
     c.novelty * e.novelty;
-  return 1 / (1 + Math.exp(-z));
+  const p = 1 / (1 + Math.exp(-z));
+  return Number.isFinite(p) ? p : 0;
 }

@@ -4,22 +4,24 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/db.js';
 import { type HandoffRecord, recordHandoff } from '../handoff/handoffs.js';
 import { asksForHuman } from '../handoff/human-request.js';
-import { saysNotHelped } from '../handoff/not-helped.js';
+import { onlySaysNotHelped, saysNotHelped } from '../handoff/not-helped.js';
 import {
   type HandoffReason,
   handoffNotice,
   handoffPriority,
   isSensitive,
+  rephraseRequest,
   sentimentNeedsPerson,
 } from '../handoff/policy.js';
 import type { Metrics } from '../http/metrics.js';
 import { problems } from '../http/problem.js';
+import { getArticle } from '../knowledge/articles.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Retrieval } from '../knowledge/retrieve.js';
 import type { Logger } from '../log.js';
 import type { SentimentScore, SentimentScorer } from '../sentiment/sentiment.js';
 import { detectLanguage, type Lang } from '../text/language.js';
-import { redact } from '../text/redact.js';
+import { PII_PLACEHOLDER, redact } from '../text/redact.js';
 import {
   addModelCalls,
   type Conversation,
@@ -78,7 +80,8 @@ export async function handleCustomerMessage(
       `The conversation is ${conversation.status}; open a new conversation to write again.`,
     );
   }
-  const lang: Lang = detectLanguage(content).lang;
+  // Without a letter ("👍", "?", "123") the text says nothing about the language: keep the conversation's.
+  const lang: Lang = (!/\p{L}/u.test(content) && conversation.lang) || detectLanguage(content).lang;
   const { message, duplicate } = await storeCustomerMessage(db, {
     conversationId,
     content,
@@ -97,14 +100,20 @@ export async function handleCustomerMessage(
     sentiment,
   };
 
-  const handOff = async (reason: HandoffReason, extra: { confidence?: number; retrieval?: Retrieval } = {}) => {
-    const candidates = (extra.retrieval?.articles ?? []).map((a) => ({
+  const handOff = async (
+    reason: HandoffReason,
+    extra: { confidence?: number; retrieval?: Retrieval; team?: string | null } = {},
+  ) => {
+    // A question without a searchable word ("ok", "👍") matches articles by chance: they are
+    // no evidence of the topic and must not route the conversation.
+    const matched = extra.retrieval?.queryTerms.length ? extra.retrieval.articles : [];
+    const candidates = matched.map((a) => ({
       articleId: a.articleId,
       title: a.title,
       score: round(a.score),
       similarity: round(a.similarity),
     }));
-    const team = extra.retrieval?.articles[0]?.team ?? config.DEFAULT_TEAM;
+    const team = extra.team ?? matched[0]?.team ?? config.DEFAULT_TEAM;
     const { handoff, reply } = await db.transaction(async (tx) => {
       const handoff = await recordHandoff(tx, {
         conversationId,
@@ -137,13 +146,38 @@ export async function handleCustomerMessage(
     return handOff('negative_sentiment');
   }
 
-  const retriever = await deps.kb.retriever();
-  let retrieval = await retriever.retrieve(question, { lang });
-  if (retrieval.articles.length === 0) retrieval = await retriever.retrieve(question);
-
   // A failure is the customer telling us the last answer missed; follow-ups on the same topic are not.
   const failures = saysNotHelped(content) ? conversation.bot_failures + 1 : 0;
-  if (failures >= 2) return handOff('repeated_failure', { retrieval });
+  // "That didn't help" on its own is feedback, not a question: searching the knowledge base for
+  // it finds nothing (a low-confidence hand-off under the wrong reason) or an unrelated article.
+  const complaintOnly = failures > 0 && onlySaysNotHelped(content);
+
+  const retrieval = complaintOnly ? undefined : await retrieve(deps.kb, withoutPlaceholders(question), lang);
+
+  if (failures >= 2) {
+    // Route to the team of the article that missed, not to whatever the complaint's words matched.
+    const missed = conversation.last_article_id ? await getArticle(db, conversation.last_article_id) : undefined;
+    return handOff('repeated_failure', { retrieval, team: missed?.team });
+  }
+  if (!retrieval) {
+    // First miss: one more chance: ask the customer to say it another way.
+    const reply = await db.transaction(async (tx) => {
+      const reply = await storeBotMessage(tx, {
+        conversationId,
+        content: rephraseRequest(lang),
+        lang,
+        confidence: 0,
+        meta: { clarify: 'not_helped' },
+      });
+      await tx.query('UPDATE conversations SET bot_failures = $2, updated_at = now() WHERE id = $1', [
+        conversationId,
+        failures,
+      ]);
+      return reply;
+    });
+    deps.metrics?.turns.inc({ outcome: 'clarify' });
+    return { ...result, reply };
+  }
 
   const outcome = await answerWithFallback(deps, conversation, { question, lang, retrieval });
   if (outcome.kind === 'unavailable')
@@ -152,7 +186,7 @@ export async function handleCustomerMessage(
   result.answer = answer;
   const cited = retrieval.articles.find((a) => a.articleId === answer.citations[0]?.articleId);
   if (answer.answered && cited && isSensitive(cited.tags, config.SENSITIVE_TAGS)) {
-    return handOff('sensitive_topic', { confidence: answer.confidence, retrieval });
+    return handOff('sensitive_topic', { confidence: answer.confidence, retrieval, team: cited.team });
   }
   if (!answer.answered || answer.confidence < config.ANSWER_THRESHOLD) {
     return handOff('low_confidence', { confidence: answer.confidence, retrieval });
@@ -211,6 +245,25 @@ async function answerWithFallback(
   return { kind: 'unavailable', confidence: fallback.confidence };
 }
 
+const PLACEHOLDERS = new RegExp(
+  Object.values(PII_PLACEHOLDER)
+    .map((p) => p.replace(/[[\]]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
+
+/** The placeholders redaction leaves ("[PHONE]", "[CARD]") are not the customer's topic: a
+ *  question about the weather with a phone number in it must not match the contact article. */
+function withoutPlaceholders(question: string): string {
+  return question.replace(PLACEHOLDERS, ' ');
+}
+
+async function retrieve(kb: KnowledgeBase, question: string, lang: Lang): Promise<Retrieval> {
+  const retriever = await kb.retriever();
+  const retrieval = await retriever.retrieve(question, { lang });
+  return retrieval.articles.length === 0 ? retriever.retrieve(question) : retrieval;
+}
+
 function round(n: number): number {
-  return Math.round(n * 1e4) / 1e4;
+  return Number.isFinite(n) ? Math.round(n * 1e4) / 1e4 : 0;
 }

@@ -48,3 +48,10 @@ export function handoffNotice(lang: 'ar' | 'en'): string {
     ? 'سأحوّل محادثتك إلى أحد موظفي خدمة العملاء، وسيرد عليك هنا في أقرب وقت. شكرًا لصبرك.'
     : "I'm passing your conversation to one of our customer-service team; they'll reply here shortly. Thank you for your patience.";
 }
+
+/** What the customer reads after saying the answer did not help: one more try before a person. */
+export function rephraseRequest(lang: 'ar' | 'en'): string {
+  return lang === 'ar'
+    ? 'آسف أن الإجابة لم تفدك. هل يمكنك توضيح سؤالك أكثر أو كتابته بطريقة أخرى؟ ويمكنك أيضًا طلب التحدث مع موظف.'
+    : "Sorry that didn't help. Could you tell me a bit more, or ask in another way? You can also ask to talk to a person.";
+}

@@ -31,55 +31,63 @@ const fail = (message: string): never => {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
 
-if (mode === 'retrieval') {
-  if (!values.kb || !values.cases) fail('retrieval needs --kb DIR and --cases FILE');
-  const progress = process.stderr.isTTY
-    ? (d: number, t: number) => process.stderr.write(`\r  ${d}/${t} cases`)
-    : undefined;
-  const { report, outcomes, importFailures } = await evaluateRetrieval(
-    config,
-    values.kb as string,
-    values.cases as string,
-    progress,
-  );
-  if (progress) process.stderr.write('\n');
-  for (const f of importFailures) process.stderr.write(`skipped article ${f}\n`);
-  if (!values.json || values.details) {
-    console.log(`retrieval on ${report.cases} cases (${values.cases})`);
-    console.log(`  top1 ${pct(report.top1)}  top3 ${pct(report.top3)}  mrr ${report.mrr.toFixed(3)}`);
-    console.log(
-      `  bot at ANSWER_THRESHOLD=${config.ANSWER_THRESHOLD}: answered ${pct(report.answered_rate)}, answered precision ${pct(report.answered_precision)}, out-of-scope handed off ${pct(report.oos_handoff_recall)}`,
+async function main() {
+  if (mode === 'retrieval') {
+    if (!values.kb || !values.cases) fail('retrieval needs --kb DIR and --cases FILE');
+    const progress = process.stderr.isTTY
+      ? (d: number, t: number) => process.stderr.write(`\r  ${d}/${t} cases`)
+      : undefined;
+    const { report, outcomes, importFailures } = await evaluateRetrieval(
+      config,
+      values.kb as string,
+      values.cases as string,
+      progress,
     );
-    console.log(`  turn latency p50 ${report.p50_ms} ms, p95 ${report.p95_ms} ms`);
-    console.log('  threshold  coverage  precision   (answered precision against coverage)');
-    for (const row of precisionCoverage(outcomes)) {
+    if (progress) process.stderr.write('\n');
+    for (const f of importFailures) process.stderr.write(`skipped article ${f}\n`);
+    if (!values.json || values.details) {
+      console.log(`retrieval on ${report.cases} cases (${values.cases})`);
+      console.log(`  top1 ${pct(report.top1)}  top3 ${pct(report.top3)}  mrr ${report.mrr.toFixed(3)}`);
       console.log(
-        `  ${row.threshold.toFixed(2).padStart(9)}  ${pct(row.coverage).padStart(8)}  ${pct(row.precision).padStart(9)}`,
+        `  bot at ANSWER_THRESHOLD=${config.ANSWER_THRESHOLD}: answered ${pct(report.answered_rate)}, answered precision ${pct(report.answered_precision)}, out-of-scope handed off ${pct(report.oos_handoff_recall)}`,
       );
+      console.log(`  turn latency p50 ${report.p50_ms} ms, p95 ${report.p95_ms} ms`);
+      console.log('  threshold  coverage  precision   (answered precision against coverage)');
+      for (const row of precisionCoverage(outcomes)) {
+        console.log(
+          `  ${row.threshold.toFixed(2).padStart(9)}  ${pct(row.coverage).padStart(8)}  ${pct(row.precision).padStart(9)}`,
+        );
+      }
+      const reasons = new Map<string, number>();
+      for (const o of outcomes)
+        if (o.handoffReason) reasons.set(o.handoffReason, (reasons.get(o.handoffReason) ?? 0) + 1);
+      console.log(`  hand-offs by reason: ${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
     }
-    const reasons = new Map<string, number>();
-    for (const o of outcomes)
-      if (o.handoffReason) reasons.set(o.handoffReason, (reasons.get(o.handoffReason) ?? 0) + 1);
-    console.log(`  hand-offs by reason: ${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
+    if (values.details) for (const o of outcomes) console.log(JSON.stringify(o));
+    if (values.json) console.log(JSON.stringify(report));
+  } else if (mode === 'sentiment') {
+    if (!values.cases) fail('sentiment needs --cases FILE');
+    const log = pino({ level: 'silent' });
+    const scorer = llmConfigured(config)
+      ? llmSentimentScorer(createLlmClient(config), config.CHAT_MODEL, localSentimentScorer(), log)
+      : localSentimentScorer();
+    const report = await evaluateSentiment(scorer, values.cases as string);
+    if (!values.json) {
+      console.log(`sentiment (${scorer.name}) on ${report.cases} cases (${values.cases})`);
+      console.log(`  accuracy ${pct(report.accuracy)}  macro-F1 ${report.macro_f1.toFixed(3)}`);
+      for (const [label, m] of Object.entries(report.per_label)) {
+        console.log(
+          `  ${label.padEnd(9)} precision ${pct(m.precision)}  recall ${pct(m.recall)}  f1 ${m.f1.toFixed(3)}  (${m.support})`,
+        );
+      }
+    } else console.log(JSON.stringify(report));
+  } else {
+    fail(`unknown evaluation "${mode ?? ''}"`);
   }
-  if (values.details) for (const o of outcomes) console.log(JSON.stringify(o));
-  if (values.json) console.log(JSON.stringify(report));
-} else if (mode === 'sentiment') {
-  if (!values.cases) fail('sentiment needs --cases FILE');
-  const log = pino({ level: 'silent' });
-  const scorer = llmConfigured(config)
-    ? llmSentimentScorer(createLlmClient(config), config.CHAT_MODEL, localSentimentScorer(), log)
-    : localSentimentScorer();
-  const report = await evaluateSentiment(scorer, values.cases as string);
-  if (!values.json) {
-    console.log(`sentiment (${scorer.name}) on ${report.cases} cases (${values.cases})`);
-    console.log(`  accuracy ${pct(report.accuracy)}  macro-F1 ${report.macro_f1.toFixed(3)}`);
-    for (const [label, m] of Object.entries(report.per_label)) {
-      console.log(
-        `  ${label.padEnd(9)} precision ${pct(m.precision)}  recall ${pct(m.recall)}  f1 ${m.f1.toFixed(3)}  (${m.support})`,
-      );
-    }
-  } else console.log(JSON.stringify(report));
-} else {
-  fail(`unknown evaluation "${mode ?? ''}"`);
 }
+
+// A bad cases file or folder is the user's to fix: say what is wrong, not a stack trace.
+main().catch((error: unknown) => {
+  process.stderr.write(`eval: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});

@@ -24,6 +24,7 @@ export function botFor(deps: Pick<Deps, 'db' | 'kb' | 'config' | 'log'> & Partia
   return {
     ...base,
     sentiment: llmSentimentScorer(client, deps.config.CHAT_MODEL, local, deps.log),
+    localSentiment: local,
     llm: llmAnswerer(client, { model: deps.config.CHAT_MODEL, log: deps.log, onCall }),
   };
 }

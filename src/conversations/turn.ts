@@ -22,6 +22,7 @@ import type { Logger } from '../log.js';
 import type { SentimentScore, SentimentScorer } from '../sentiment/sentiment.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { PII_PLACEHOLDER, redact } from '../text/redact.js';
+import { smallTalk, smallTalkReply } from './small-talk.js';
 import {
   addModelCalls,
   type Conversation,
@@ -42,6 +43,8 @@ export interface TurnDeps {
   log: Logger;
   metrics?: Metrics;
   sentiment: SentimentScorer;
+  /** The local scorer, used once the conversation's model budget is spent. */
+  localSentiment?: SentimentScorer;
   local: Answerer;
   /** Present when a model is configured. */
   llm?: Answerer;
@@ -92,7 +95,15 @@ export async function handleCustomerMessage(
   if (conversation.status !== 'bot') return { message, duplicate, silent: true };
 
   const question = redact(content).text;
-  const sentiment = await deps.sentiment.score(question, lang);
+  // Model sentiment counts against the conversation's model budget; past it, the local scorer.
+  const useModel = deps.llm !== undefined && deps.localSentiment !== undefined;
+  const withinBudget = conversation.model_calls < config.LLM_MAX_CALLS_PER_CONVERSATION;
+  const scorer = useModel && !withinBudget ? (deps.localSentiment as SentimentScorer) : deps.sentiment;
+  const sentiment = await scorer.score(question, lang);
+  if (useModel && withinBudget) {
+    await addModelCalls(db, conversationId, 1);
+    conversation.model_calls += 1;
+  }
   await setSentiment(db, message.id, sentiment.score, sentiment.label);
   const result: TurnResult = {
     message: { ...message, sentiment_score: sentiment.score, sentiment_label: sentiment.label },
@@ -144,6 +155,20 @@ export async function handleCustomerMessage(
   if (asksForHuman(content)) return handOff('customer_request');
   if (sentimentNeedsPerson(await sentimentTrend(db, conversationId), config.NEGATIVE_SENTIMENT_THRESHOLD)) {
     return handOff('negative_sentiment');
+  }
+
+  // A bare greeting or thanks gets a courteous reply instead of a search (and a needless hand-off).
+  const chat = smallTalk(content);
+  if (chat) {
+    const reply = await storeBotMessage(db, {
+      conversationId,
+      content: smallTalkReply(chat, lang, content),
+      lang,
+      confidence: 1,
+      meta: { smallTalk: chat },
+    });
+    deps.metrics?.turns.inc({ outcome: 'small_talk' });
+    return { ...result, reply };
   }
 
   // A failure is the customer telling us the last answer missed; follow-ups on the same topic are not.

@@ -150,7 +150,10 @@ export function createRetriever(
       const limit = options.limit ?? 5;
       const filterLang = options.lang ?? null;
       const tags = options.tags?.length ? options.tags : null;
-      const qv = toVectorLiteral(await queryVector(query));
+      const vector = await queryVector(query);
+      // No word to search for ("?", "👍"): every similarity would be undefined (a zero vector).
+      if (!vector.some((x) => x !== 0)) return { query, lang, queryTerms, unknownTerms: [], articles: [] };
+      const qv = toVectorLiteral(vector);
       const d = model.dims;
 
       const vectorHits = await db.query<Candidate>(

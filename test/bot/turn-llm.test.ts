@@ -174,7 +174,8 @@ describe('grounded answers', () => {
     expect(Number(stored.confidence)).toBeGreaterThanOrEqual(0);
     expect(Number(stored.confidence)).toBeLessThanOrEqual(1);
     expect(Number(stored.confidence)).toBeGreaterThanOrEqual(t.answer!.confidence - 1e-6);
-    expect((await conversation(t.message.conversation_id)).model_calls).toBe(1);
+    // One sentiment call and one answer call, both counted against the conversation's budget.
+    expect((await conversation(t.message.conversation_id)).model_calls).toBe(2);
   });
 
   it('answers an Arabic question with the Arabic prompt', async () => {
@@ -231,7 +232,7 @@ describe('never a made-up answer', () => {
     const repair = answerCalls()[1]!.body.messages;
     expect(repair.some((m) => m.role === 'assistant' && m.content.includes('{oops'))).toBe(true);
     expect(repair.at(-1)!.role).toBe('user');
-    expect((await conversation(t.message.conversation_id)).model_calls).toBe(2);
+    expect((await conversation(t.message.conversation_id)).model_calls).toBe(3);
   });
 
   it('JSON of the wrong shape counts as malformed too', async () => {
@@ -308,9 +309,9 @@ describe('when the model is slow or down', () => {
     expect(answerCalls()).toHaveLength(1);
   });
 
-  it('LLM_MAX_CALLS_PER_CONVERSATION=1: the second message makes no answer call', async () => {
+  it('LLM_MAX_CALLS_PER_CONVERSATION=2 (sentiment + answer): the second message makes no model call', async () => {
     onAnswer = () => answerJson('Refunds take 5 to 14 days.', ['P1']);
-    const capped = bot({ LLM_MAX_CALLS_PER_CONVERSATION: '1' });
+    const capped = bot({ LLM_MAX_CALLS_PER_CONVERSATION: '2' });
     const first = await turn(capped, REFUND_EN);
     expect(first.answer?.answerer).toBe('llm');
     expect(answerCalls()).toHaveLength(1);
@@ -323,7 +324,7 @@ describe('when the model is slow or down', () => {
     const third = await turn(capped, WEATHER, id);
     expectHandoff(third, 'model_unavailable');
     expect(answerCalls()).toHaveLength(1);
-    expect((await conversation(id)).model_calls).toBe(1);
+    expect((await conversation(id)).model_calls).toBe(2);
   });
 });
 

@@ -394,8 +394,8 @@ describe('hands off to a person, with the reason logged', () => {
     expect(row.confidence).toBeCloseTo(without.reply!.confidence!, 4);
   });
 
-  it('low_confidence: a message with no searchable words ("ok", "?", an emoji) is handed off, not a server error', async () => {
-    for (const text of ['ok', '?', '👍']) {
+  it('low_confidence: a message with no searchable words ("?", an emoji) is handed off, not a server error', async () => {
+    for (const text of ['?', '👍', '...']) {
       const id = await open();
       const row = await expectHandedOff(id, await say(id, text), { reason: 'low_confidence', lang: 'en', text });
       expect(row.confidence).toBe(0);
@@ -403,6 +403,23 @@ describe('hands off to a person, with the reason logged', () => {
       expect(row.candidates).toEqual([]);
       expect(row.team).toBe(deps.config.DEFAULT_TEAM);
     }
+  });
+
+  it('answers a bare greeting or thanks itself, in the customer language, without a hand-off', async () => {
+    const id = await open();
+    for (const [text, pattern] of [
+      ['السلام عليكم', /^وعليكم السلام/],
+      ['hi', /Sanad/],
+      ['مشكورين ما قصرتوا', /العفو/],
+      ['ok', /anything else/],
+    ] as const) {
+      const res = await say(id, text);
+      expect(res.handoff, text).toBeNull();
+      expect(res.reply?.content, text).toMatch(pattern);
+      expect(res.reply?.confidence).toBe(1);
+    }
+    const [row] = await deps.db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [id]);
+    expect(row?.status).toBe('bot');
   });
 
   it("a message without letters keeps the conversation's language", async () => {

@@ -1,0 +1,385 @@
+/**
+ * npm run --silent bench [-- --sizes 100,1000,3000 --queries 60 --turn-seconds 5 --concurrency 1,4,16
+ *                          --ef-search 40,100 --seed 1 --json]
+ * Synthetic knowledge bases of each size (built from the sample knowledge base, seeded) in a
+ * throw-away database: PGlite, or Postgres when DATABASE_URL is set. Measures ingestion,
+ * retrieval latency with the HNSW index and with an exact scan in the same run, recall of the
+ * index against the exact scan, turn latency and throughput under concurrent load, memory.
+ * Progress goes to stderr; with --json the last line of stdout is one JSON object.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { type IngestReport, ingest } from '../src/bench/ingest.js';
+import { describeMachine, type Machine } from '../src/bench/machine.js';
+import { type MemorySnapshot, memory } from '../src/bench/memory.js';
+import { explainVector, type PlanReport } from '../src/bench/plans.js';
+import {
+  benchRetrieval,
+  intentModelInUse,
+  prepareQueries,
+  type RetrievalBench,
+  type ScanMode,
+} from '../src/bench/retrieval.js';
+import { type StorageReport, statistics, storage } from '../src/bench/storage.js';
+import { syntheticKnowledgeBase } from '../src/bench/synthetic.js';
+import { type TurnLoad, turnLoad } from '../src/bench/turns.js';
+import { loadConfig } from '../src/config.js';
+import { botFor } from '../src/conversations/bot.js';
+import { throwawayDatabase } from '../src/db/throwaway.js';
+import { readRetrievalCases } from '../src/eval/cases.js';
+import { readFolder } from '../src/knowledge/folder.js';
+import { knowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { LocalHashEmbedder } from '../src/knowledge/local-embedder.js';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100,300' },
+    queries: { type: 'string', default: '60' },
+    'turn-seconds': { type: 'string', default: '4' },
+    'max-turns': { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '1,4,16' },
+    'ef-search': { type: 'string', default: '40,100' },
+    seed: { type: 'string', default: '1' },
+    kb: { type: 'string' },
+    cases: { type: 'string', default: 'test/fixtures/eval/retrieval.jsonl' },
+    'index-after-load': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const fail = (message: string): never => {
+  process.stderr.write(
+    `${message}\nUsage: npm run --silent bench -- [--sizes 100,1000,3000] [--queries 60] [--turn-seconds 5] [--concurrency 1,4,16] [--ef-search 40,100] [--seed 1] [--json]\n`,
+  );
+  process.exit(2);
+};
+const ints = (name: string, raw: string, min: number): number[] => {
+  const list = raw.split(',').map((s) => Number(s.trim()));
+  if (!list.length || list.some((n) => !Number.isInteger(n) || n < min)) fail(`--${name} must be integers >= ${min}`);
+  return list;
+};
+const sizes = ints('sizes', values.sizes, 2);
+const [queryCount = 60] = ints('queries', values.queries, 1);
+const turnSeconds = Number(values['turn-seconds']);
+if (!Number.isFinite(turnSeconds) || turnSeconds < 0 || turnSeconds > 120) fail('--turn-seconds must be 0..120');
+const [maxTurns = 2000] = ints('max-turns', values['max-turns'], 1);
+const concurrencies = ints('concurrency', values.concurrency, 1);
+if (concurrencies.some((c) => c > 64)) fail('--concurrency must be at most 64');
+const efSearch = ints('ef-search', values['ef-search'], 1);
+const [seed = 1] = ints('seed', values.seed, 0);
+
+// The local embedder and the local answerer whatever the environment says: the bench measures
+// this service, not a remote model.
+const config = loadConfig({
+  ...process.env,
+  LOG_LEVEL: 'silent',
+  EMBEDDER: 'local',
+  OPENAI_API_KEY: '',
+  OPENAI_BASE_URL: '',
+});
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+/** One state of the database: as ingested (no planner statistics), then after ANALYZE. */
+interface PhaseResult {
+  phase: 'as ingested' | 'analyzed';
+  /** reltuples per table: -1 means never analyzed. */
+  statistics: Record<string, number>;
+  analyze_s?: number;
+  plans: PlanReport;
+  retrieval: RetrievalBench;
+  turns: TurnLoad[];
+}
+
+interface SizeResult {
+  articles: number;
+  ingest: IngestReport;
+  storage: StorageReport;
+  phases: PhaseResult[];
+  memory: { before: MemorySnapshot; after_ingest: MemorySnapshot; after_load: MemorySnapshot; closed: MemorySnapshot };
+}
+
+const kbDir = values.kb ?? config.KNOWLEDGE_BASE_DIR;
+const sample = await readFolder(kbDir);
+if (sample.failed.length)
+  fail(`the sample knowledge base has bad files: ${sample.failed.map((f) => f.file).join(', ')}`);
+const cases = (await readRetrievalCases(values.cases)).slice(0, queryCount);
+const questions = cases.map((c) => c.question);
+const modes: ScanMode[] = [
+  ...efSearch.map((ef) => ({ kind: 'hnsw' as const, efSearch: ef })),
+  { kind: 'hnsw', efSearch: efSearch[0] ?? 40, iterative: true },
+  { kind: 'exact' },
+];
+
+let machine: Machine | undefined;
+const results: SizeResult[] = [];
+const benchStarted = performance.now();
+for (const size of sizes) {
+  const articles = syntheticKnowledgeBase(
+    sample.articles.map((a) => a.article),
+    size,
+    seed,
+  );
+  const before = memory();
+  const db = await throwawayDatabase(config.DATABASE_URL);
+  try {
+    machine ??= await describeMachine(db);
+    const kb = knowledgeBase(db, new LocalHashEmbedder());
+    progress(`[${size}] ingesting ${articles.length} articles into ${db.kind}`);
+    const ingested = await ingest(db, kb, articles, {
+      indexAfterLoad: values['index-after-load'],
+      onProgress: (d, t) => {
+        if (d % 500 === 0 || d === t) progress(`[${size}]   ${d}/${t}`);
+      },
+    });
+    const afterIngest = memory();
+    const stored = await storage(db, kb.embedder.model);
+    const prepared = await prepareQueries(db, kb, cases);
+    if (!(await intentModelInUse(kb, prepared[0] as (typeof prepared)[number])))
+      throw new Error('the retriever does not see the intent model the bench trained (INTENT_DIMS changed?)');
+    const phases: PhaseResult[] = [];
+    const bot = botFor({ db, kb, config, log: pino({ level: 'silent' }) });
+    for (const phase of ['as ingested', 'analyzed'] as const) {
+      let analyzeSeconds: number | undefined;
+      if (phase === 'analyzed') {
+        const started = performance.now();
+        await db.query('ANALYZE');
+        analyzeSeconds = Math.round(performance.now() - started) / 1000;
+      }
+      const stats = await statistics(db);
+      const plans = await explainVector(db, kb, prepared[0] as (typeof prepared)[number], modes);
+      progress(
+        `[${size}] ${phase}: retrieval, ${prepared.length} queries × (retriever, ${modes.length} vector modes, intent, text)`,
+      );
+      const retrieval = await benchRetrieval(db, kb, prepared, modes);
+      const turns: TurnLoad[] = [];
+      for (const concurrency of turnSeconds > 0 ? concurrencies : []) {
+        progress(`[${size}] ${phase}: turns at concurrency ${concurrency} for ${turnSeconds} s`);
+        turns.push(
+          await turnLoad(bot, questions, {
+            concurrency,
+            seconds: turnSeconds,
+            maxTurns,
+            label: `s${size}-${phase.replace(' ', '-')}`,
+          }),
+        );
+      }
+      phases.push({
+        phase,
+        statistics: stats,
+        ...(analyzeSeconds === undefined ? {} : { analyze_s: analyzeSeconds }),
+        plans,
+        retrieval,
+        turns,
+      });
+    }
+    const afterLoad = memory();
+    await db.close();
+    results.push({
+      articles: size,
+      ingest: ingested,
+      storage: stored,
+      phases,
+      memory: { before, after_ingest: afterIngest, after_load: afterLoad, closed: memory() },
+    });
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}
+const totalSeconds = Math.round((performance.now() - benchStarted) / 100) / 10;
+
+// ---- report -------------------------------------------------------------------------------
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    `  ${r.map((c, i) => (i <= 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`.trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+const pp = (l: { p50_ms: number; p95_ms: number }) => `${l.p50_ms} / ${l.p95_ms}`;
+const m = machine as Machine;
+const phaseRows = <T>(fn: (r: SizeResult, p: PhaseResult) => T[]) =>
+  results.flatMap((r) => r.phases.flatMap((p) => fn(r, p)));
+const statsLabel = (s: Record<string, number>) =>
+  Object.values(s).every((n) => n >= 0)
+    ? 'yes'
+    : `no (${Object.entries(s)
+        .filter(([, n]) => n < 0)
+        .map(([t]) => t)
+        .join(', ')})`;
+
+const out: string[] = [];
+const argv = process.argv.slice(2).join(' ');
+out.push(`Sanad benchmark: npm run bench${argv ? ` -- ${argv}` : ''}  (${new Date().toISOString()})`);
+out.push(`machine   ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB RAM, node ${m.node}, ${m.platform}`);
+out.push(`database  ${m.backend}: ${m.database}; pgvector ${m.pgvector}; hnsw.ef_search ${m.hnsw_ef_search}`);
+out.push(
+  `setup     embedder ${new LocalHashEmbedder().model} (HNSW m=16, ef_construction=64, ${values['index-after-load'] ? 'built after the load' : 'maintained row by row as the service does'}); intent model local:hash-v1@8192 (exact scan)`,
+);
+out.push(
+  `          knowledge bases built from the ${sample.articles.length} articles of ${kbDir}, seed ${seed}; ${cases.length} queries from ${values.cases}`,
+);
+out.push('');
+out.push('Ingestion (per article: save, chunk, embed, index; then the IDF and the intent model once)');
+out.push(
+  table(
+    [
+      'articles',
+      'chunks',
+      'ingest s',
+      'articles/s',
+      'chunks/s',
+      ...(values['index-after-load'] ? ['HNSW build s'] : []),
+      'IDF s',
+      'intent model s',
+      'DB MB',
+      'HNSW MB',
+      'intent MB',
+    ],
+    results.map((r) => [
+      r.articles,
+      r.ingest.chunks,
+      r.ingest.ingest_s,
+      r.ingest.articles_per_s,
+      r.ingest.chunks_per_s,
+      ...(values['index-after-load'] ? [r.ingest.hnsw_build_s ?? 0] : []),
+      r.ingest.idf_s,
+      r.ingest.intent_s,
+      r.storage.database_mb,
+      r.storage.hnsw_mb,
+      r.storage.intents_mb,
+    ]),
+  ),
+);
+out.push('');
+out.push(
+  `Retrieval latency, ms p50 / p95 over ${cases.length} queries (language filter on, LIMIT 60 chunks, as a turn runs it)`,
+);
+out.push(
+  table(
+    [
+      'articles',
+      'statistics',
+      'retriever',
+      ...(results[0]?.phases[0]?.retrieval.vector ?? []).map((v) => `vector ${v.mode}`),
+      'intent scan',
+      'full-text',
+    ],
+    phaseRows((r, p) => [
+      [
+        r.articles,
+        p.phase,
+        pp(p.retrieval.retrieve),
+        ...p.retrieval.vector.map((v) => pp(v.latency)),
+        pp(p.retrieval.intent),
+        pp(p.retrieval.text),
+      ],
+    ]),
+  ),
+);
+out.push('  retriever: the whole KnowledgeBase retriever (vector + full-text + intent + unknown terms + passages)');
+out.push(
+  "  vector: retrieve.ts's vector query alone, in a transaction with SET LOCAL hnsw.ef_search / enable_indexscan = off",
+);
+out.push('');
+out.push('HNSW against the exact scan, same queries, same run (the planner chooses whether "hnsw" uses the index)');
+out.push(
+  table(
+    ['articles', 'statistics', 'mode', 'plan uses HNSW', 'recall@10', 'recall@60', 'rows of 60'],
+    phaseRows((r, p) =>
+      p.retrieval.vector.map((v) => [
+        r.articles,
+        p.phase,
+        v.mode,
+        p.plans.vector.find((x) => x.mode === v.mode)?.uses_hnsw ? 'yes' : 'no',
+        v.recall_at_10,
+        v.recall_at_candidates,
+        v.rows,
+      ]),
+    ),
+  ),
+);
+out.push('');
+out.push('Plans of the vector query (EXPLAIN, first query)');
+for (const r of results)
+  for (const p of r.phases) {
+    out.push(
+      `  ${r.articles} articles, ${p.phase} (statistics: ${statsLabel(p.statistics)}${p.analyze_s === undefined ? '' : `, ANALYZE ${p.analyze_s} s`}):`,
+    );
+    for (const v of p.plans.vector) out.push(`    ${v.mode}: ${v.plan.map((l) => l.trim()).join(' | ')}`);
+    out.push(
+      `    without the language filter: ${p.plans.unfiltered_uses_hnsw ? 'HNSW' : 'no HNSW'}; as a generic (prepared) plan: ${p.plans.generic_uses_hnsw ? 'HNSW' : 'no HNSW'}`,
+    );
+  }
+if (turnSeconds > 0) {
+  out.push('');
+  out.push(
+    `Turns through handleCustomerMessage (botFor, local answerer), ${turnSeconds} s per level, a new conversation per turn`,
+  );
+  out.push(
+    table(
+      ['articles', 'statistics', 'concurrency', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'errors', 'outcomes'],
+      phaseRows((r, p) =>
+        p.turns.map((t) => [
+          r.articles,
+          p.phase,
+          t.concurrency,
+          t.turns,
+          t.turns_per_s,
+          t.latency.p50_ms,
+          t.latency.p95_ms,
+          t.errors,
+          Object.entries(t.outcomes)
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', '),
+        ]),
+      ),
+    ),
+  );
+  for (const r of results)
+    for (const p of r.phases)
+      for (const t of p.turns)
+        if (t.first_error) out.push(`  ${r.articles}, ${p.phase}, ${t.concurrency}: first error: ${t.first_error}`);
+}
+out.push('');
+out.push(
+  `Memory of this process, MB rss / heap used / external, after a full GC (${m.backend === 'postgres' ? 'the Postgres server is a separate process' : 'PGlite runs in this process: its WebAssembly memory is in rss and external'})`,
+);
+const mem = (s: MemorySnapshot) => `${s.rss_mb} / ${s.heap_used_mb} / ${s.external_mb}`;
+out.push(
+  table(
+    ['articles', 'before', 'after ingestion', 'after queries and turns', 'after close'],
+    results.map((r) => [
+      r.articles,
+      mem(r.memory.before),
+      mem(r.memory.after_ingest),
+      mem(r.memory.after_load),
+      mem(r.memory.closed),
+    ]),
+  ),
+);
+out.push('');
+out.push(`total ${totalSeconds} s`);
+console.log(out.join('\n'));
+if (values.json) {
+  console.log(
+    JSON.stringify({
+      machine,
+      options: {
+        sizes,
+        queries: cases.length,
+        turn_seconds: turnSeconds,
+        concurrency: concurrencies,
+        ef_search: efSearch,
+        index_after_load: values['index-after-load'],
+        seed,
+        kb: kbDir,
+        cases: values.cases,
+      },
+      results,
+      total_s: totalSeconds,
+    }),
+  );
+}

@@ -1,0 +1,217 @@
+import type { Db, Queryable } from '../db/db.js';
+import type { RetrievalCase } from '../eval/cases.js';
+import { toVectorLiteral } from '../knowledge/embedder.js';
+import { loadIdf } from '../knowledge/embedding-store.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { LocalHashEmbedder } from '../knowledge/local-embedder.js';
+import { defaultTuning } from '../knowledge/retrieve.js';
+import { detectLanguage, type Lang } from '../text/language.js';
+import { terms } from '../text/tokenise.js';
+import { INTENT_DIMS } from './ingest.js';
+import { type LatencySummary, round, since, summarise } from './stats.js';
+
+/**
+ * retrieve.ts's vector query, word for word (same joins, filters, select list and LIMIT), so
+ * its latency and plan are the retriever's. Run in a transaction with SET LOCAL settings: the
+ * HNSW index at a given ef_search, or an exact scan with index scans disabled.
+ */
+export function vectorSql(d: number, candidates = defaultTuning.candidates) {
+  return `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text,
+                1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
+         FROM embeddings e
+         JOIN chunks c ON c.content_hash = e.content_hash
+         JOIN articles a ON a.id = c.article_id
+         WHERE e.model = $2 AND a.status = 'published'
+           AND ($3::text IS NULL OR c.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
+         ORDER BY e.embedding::vector(${d}) <=> $1::vector(${d})
+         LIMIT ${candidates}`;
+}
+
+const intentSql = `SELECT i.article_id, i.bias - (i.weights::vector(${INTENT_DIMS}) <#> $1::vector(${INTENT_DIMS})) AS logit
+       FROM article_intents i JOIN articles a ON a.id = i.article_id
+       WHERE i.model = $2 AND a.status = 'published'
+         AND ($3::text IS NULL OR a.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
+       ORDER BY logit DESC LIMIT 20`;
+
+const textSql = `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text, ts_rank_cd(c.tsv, q, 1) AS rank
+             FROM chunks c JOIN articles a ON a.id = c.article_id, to_tsquery('simple', $1) q
+             WHERE c.tsv @@ q AND a.status = 'published'
+               AND ($2::text IS NULL OR c.lang = $2) AND ($3::text[] IS NULL OR a.tags && $3::text[])
+             ORDER BY rank DESC, c.id
+             LIMIT ${defaultTuning.candidates}`;
+
+/**
+ * How the vector query runs: HNSW at an ef_search (optionally with pgvector 0.8's iterative
+ * scan, which keeps reading the index until enough rows pass the filters), or an exact scan.
+ */
+export type ScanMode = { kind: 'hnsw'; efSearch: number; iterative?: boolean } | { kind: 'exact' };
+
+export const modeName = (m: ScanMode) =>
+  m.kind === 'exact' ? 'exact' : `hnsw ef=${m.efSearch}${m.iterative ? ' iterative' : ''}`;
+
+function settings(mode: ScanMode): string[] {
+  if (mode.kind === 'exact') return ['SET LOCAL enable_indexscan = off'];
+  return [
+    `SET LOCAL hnsw.ef_search = ${mode.efSearch}`,
+    `SET LOCAL hnsw.iterative_scan = ${mode.iterative ? 'strict_order' : 'off'}`,
+  ];
+}
+
+export async function inMode<T>(db: Db, mode: ScanMode, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    for (const s of settings(mode)) await tx.query(s);
+    return fn(tx);
+  });
+}
+
+export interface PreparedQuery {
+  question: string;
+  lang: Lang;
+  /** The query vector exactly as the retriever builds it (embedding × knowledge-base IDF, normalised). */
+  vector: string;
+  intent: string;
+  lexemes: string;
+}
+
+/** Builds each question's query vectors the way retrieve.ts does (its queryVector is private). */
+export async function prepareQueries(db: Db, kb: KnowledgeBase, cases: RetrievalCase[]): Promise<PreparedQuery[]> {
+  const embedder = kb.embedder;
+  const idf = embedder.lexical ? await loadIdf(db, embedder.model) : undefined;
+  const intentEmbedder = new LocalHashEmbedder(INTENT_DIMS);
+  const out: PreparedQuery[] = [];
+  for (const c of cases) {
+    const v = await embedder.embedQuery(c.question);
+    let weighted = v;
+    if (idf) {
+      weighted = v.map((x, i) => x * (idf.idf[i] ?? 1) ** defaultTuning.idfPower);
+      const norm = Math.sqrt(weighted.reduce((s, x) => s + x * x, 0)) || 1;
+      weighted = weighted.map((x) => x / norm);
+    }
+    const lexemes = [...new Set(terms(c.question))].map((t) => `'${t.replace(/['\\:&|!()<>*]/g, '')}'`).join(' | ');
+    out.push({
+      question: c.question,
+      lang: c.lang ?? detectLanguage(c.question).lang,
+      vector: toVectorLiteral(weighted),
+      intent: toVectorLiteral(intentEmbedder.vector(c.question)),
+      lexemes,
+    });
+  }
+  return out;
+}
+
+export interface ModeResult {
+  mode: string;
+  latency: LatencySummary;
+  /** Share of the exact scan's 10 nearest chunks that this mode found (tie-aware). */
+  recall_at_10: number;
+  /** The same over the whole candidate list the retriever fuses (LIMIT 60). */
+  recall_at_candidates: number;
+  /** Rows returned on average, of the LIMIT asked for. */
+  rows: number;
+}
+
+export interface RetrievalBench {
+  queries: number;
+  /** The whole KnowledgeBase retriever (vector + full-text + intent + passages), as a turn calls it. */
+  retrieve: LatencySummary;
+  /** The intent model's exact scan over every article's weight vector. */
+  intent: LatencySummary;
+  /** The full-text query. */
+  text: LatencySummary;
+  vector: ModeResult[];
+}
+
+type Hit = { id: number; similarity: number };
+
+/** Recall of `found` against `exact` within the first k, counting ties at the k-th distance as hits. */
+function recall(found: Hit[], exact: Hit[], k: number): number {
+  const truth = exact.slice(0, k);
+  if (truth.length === 0) return 1;
+  const threshold = Number((truth[truth.length - 1] as Hit).similarity) - 1e-6;
+  const ids = new Set(truth.map((h) => h.id));
+  const hits = found.slice(0, k).filter((h) => ids.has(h.id) || Number(h.similarity) >= threshold).length;
+  return Math.min(1, hits / truth.length);
+}
+
+/**
+ * For each query, in the same run: the full retriever, then the vector query in each mode, the
+ * exact scan last (recall is measured against it), the intent scan and the full-text query.
+ * A warm-up pass first, not timed. The planner decides whether "hnsw" modes use the index
+ * (see plans.ts): without table statistics it often does not.
+ */
+export async function benchRetrieval(
+  db: Db,
+  kb: KnowledgeBase,
+  queries: PreparedQuery[],
+  modes: ScanMode[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<RetrievalBench> {
+  const retriever = await kb.retriever();
+  const d = kb.embedder.dims;
+  const model = kb.embedder.model;
+  const intentModel = new LocalHashEmbedder(INTENT_DIMS).model;
+  if (modes[modes.length - 1]?.kind !== 'exact') throw new Error('the last mode must be the exact scan');
+  const sql = vectorSql(d);
+  const vectorQuery = (q: PreparedQuery, mode: ScanMode) =>
+    inMode(db, mode, (tx) => tx.query<Hit>(sql, [q.vector, model, q.lang, null]));
+
+  for (const q of queries.slice(0, 5)) {
+    await retriever.retrieve(q.question, { lang: q.lang });
+    for (const m of modes) await vectorQuery(q, m);
+  }
+
+  const full: number[] = [];
+  const intent: number[] = [];
+  const text: number[] = [];
+  const perMode = modes.map(() => ({ latencies: [] as number[], r10: [] as number[], rAll: [] as number[], rows: 0 }));
+  for (const [i, q] of queries.entries()) {
+    let t = performance.now();
+    await retriever.retrieve(q.question, { lang: q.lang });
+    full.push(since(t));
+    const results: Hit[][] = [];
+    for (const [m, mode] of modes.entries()) {
+      t = performance.now();
+      results.push(await vectorQuery(q, mode));
+      perMode[m]?.latencies.push(since(t));
+    }
+    const exact = results[results.length - 1] as Hit[];
+    for (const [m, rows] of results.entries()) {
+      const slot = perMode[m] as (typeof perMode)[number];
+      slot.r10.push(recall(rows, exact, 10));
+      slot.rAll.push(recall(rows, exact, defaultTuning.candidates));
+      slot.rows += rows.length;
+    }
+    t = performance.now();
+    await db.query(intentSql, [q.intent, intentModel, q.lang, null]);
+    intent.push(since(t));
+    if (q.lexemes) {
+      t = performance.now();
+      await db.query(textSql, [q.lexemes, q.lang, null]);
+      text.push(since(t));
+    }
+    onProgress?.(i + 1, queries.length);
+  }
+  const mean = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length), 3);
+  return {
+    queries: queries.length,
+    retrieve: summarise(full),
+    intent: summarise(intent),
+    text: summarise(text),
+    vector: modes.map((mode, m) => {
+      const slot = perMode[m] as (typeof perMode)[number];
+      return {
+        mode: modeName(mode),
+        latency: summarise(slot.latencies),
+        recall_at_10: mean(slot.r10),
+        recall_at_candidates: mean(slot.rAll),
+        rows: round(slot.rows / Math.max(1, queries.length), 1),
+      };
+    }),
+  };
+}
+
+/** Checks that the retriever sees the intent model the bench trained (same feature space). */
+export async function intentModelInUse(kb: KnowledgeBase, q: PreparedQuery): Promise<boolean> {
+  const retrieval = await (await kb.retriever()).retrieve(q.question, { lang: q.lang });
+  return retrieval.articles.some((a) => a.intent > 0);
+}

@@ -51,15 +51,17 @@ async function indexOnce(db: Db, embedder: Embedder, articleId: string): Promise
       const removed = await tx.query('DELETE FROM chunks WHERE article_id = $1 RETURNING id', [articleId]);
       return { chunks: 0, written: 0, removed: removed.length, embedded: 0 };
     }
-    const existing = await tx.query<{ kind: string; position: number; content_hash: string }>(
-      'SELECT kind, position, content_hash FROM chunks WHERE article_id = $1',
+    const existing = await tx.query<{ kind: string; position: number; content_hash: string; search_text: string }>(
+      'SELECT kind, position, content_hash, search_text FROM chunks WHERE article_id = $1',
       [articleId],
     );
-    const have = new Map(existing.map((c) => [`${c.kind}:${c.position}`, c.content_hash]));
+    // The search text is compared too: a new tokeniser (stopwords, lexicon) changes it for
+    // unchanged content, and a reindex must bring the full-text index along.
+    const have = new Map(existing.map((c) => [`${c.kind}:${c.position}`, `${c.content_hash} ${c.search_text}`]));
     let written = 0;
     for (const d of drafts) {
       const key = `${d.kind}:${d.position}`;
-      if (have.get(key) === d.contentHash) {
+      if (have.get(key) === `${d.contentHash} ${d.searchText}`) {
         have.delete(key);
         continue;
       }

@@ -1,5 +1,5 @@
 import { isStopword } from '../text/stopwords.js';
-import { stem, tokenise } from '../text/tokenise.js';
+import { folded, stem, tokenise } from '../text/tokenise.js';
 import { Embedder } from './embedder.js';
 
 /**
@@ -21,7 +21,9 @@ export class LocalHashEmbedder extends Embedder {
 
   constructor(readonly dims = 2000) {
     super({});
-    this.model = `local:hash-v1@${dims}`;
+    // The version names the features: bump it whenever features() or the tokeniser behind it
+    // change, so stored vectors are re-embedded (a reindex) instead of mixed with new ones.
+    this.model = `local:hash-v2@${dims}`;
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
@@ -70,7 +72,7 @@ export function features(text: string): Map<string, number> {
     add(`w:${s}`, WORD_WEIGHT);
     if (previous) add(`p:${previous} ${s}`, PAIR_WEIGHT);
     previous = s;
-    const grams = charGrams(word);
+    const grams = charGrams(folded(word) ?? word);
     const share = CHAR_WEIGHT / Math.sqrt(Math.max(1, grams.length));
     for (const g of grams) add(`c:${g}`, share);
   }

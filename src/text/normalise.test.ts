@@ -29,6 +29,14 @@ describe('Arabic normalisation', () => {
     expect(stemArabic('بالبطاقه')).toBe('بطاق');
   });
 
+  it('folds dialect words to the MSA term an article uses, and drops dialect function words', () => {
+    // Gulf "my card is broken, I want my money" against MSA "the card is faulty ... funds".
+    expect(terms('الكرت حقي خربان وابي فلوسي')).toEqual(terms('البطاقة معطل نقود'));
+    expect(terms('وين الطلبية تبعتي لسا ما وصلت؟')).toEqual(terms('طلب وصلت'));
+    // A word that is a synonym only sometimes is left alone.
+    expect(terms('خصم')).not.toEqual(terms('عمولة'));
+  });
+
   it('tokenises mixed Arabic and Latin text', () => {
     expect(tokenise('أبي أرجع iPhone 15، ممكن؟')).toEqual(['ابي', 'ارجع', 'iphone', '15', 'ممكن']);
   });

@@ -1,4 +1,5 @@
 import { stemmer as englishStemmer } from '@orama/stemmers/english';
+import { buildLexicon } from './lexicon.js';
 import { normaliseForSearch } from './normalise.js';
 import { isStopword } from './stopwords.js';
 
@@ -55,10 +56,25 @@ export function stemArabic(word: string): string {
   return w;
 }
 
-export function stem(word: string): string {
+function stemOnly(word: string): string {
   if (ARABIC_LETTER.test(word)) return stemArabic(word);
   if (/^[a-z]+$/.test(word) && word.length > 3) return englishStemmer(word);
   return word;
+}
+
+const lexicon = buildLexicon(stemOnly);
+
+/** The stem of a word, with dialect and MSA synonyms folded to one term (lexicon.ts). */
+export function stem(word: string): string {
+  const s = stemOnly(word);
+  return lexicon.get(s) ?? s;
+}
+
+/** Whether the lexicon folded this word to another term (its character n-grams then follow the term). */
+export function folded(word: string): string | undefined {
+  const s = stemOnly(word);
+  const t = lexicon.get(s);
+  return t !== undefined && t !== s ? t : undefined;
 }
 
 /** Stemmed content words: what the full-text index and the local embedder match on. */

@@ -82,19 +82,19 @@ describe('retrieval on the sample knowledge base', () => {
 
   it('reindexing with another embedder switches the active model without mixing vectors', async () => {
     const before = await activeModel(deps.db);
-    expect(before).toEqual({ model: 'local:hash-v1@2000', dims: 2000 });
+    expect(before).toEqual({ model: 'local:hash-v2@2000', dims: 2000 });
     const kb512 = knowledgeBase(deps.db, new LocalHashEmbedder(512));
     expect(await kb512.needsReindex()).toBe(true);
     await expect(kb512.retriever()).rejects.toThrow(/reindex/);
 
     const { model, embedded } = await kb512.reindex();
-    expect(model).toBe('local:hash-v1@512');
+    expect(model).toBe('local:hash-v2@512');
     expect(embedded).toBeGreaterThan(100);
-    expect(await activeModel(deps.db)).toEqual({ model: 'local:hash-v1@512', dims: 512 });
+    expect(await activeModel(deps.db)).toEqual({ model: 'local:hash-v2@512', dims: 512 });
     const models = await deps.db.query<{ model: string; dims: number; n: number }>(
       'SELECT model, dims, count(*)::int AS n FROM embeddings GROUP BY model, dims',
     );
-    expect(models.map(({ model, dims }) => ({ model, dims }))).toEqual([{ model: 'local:hash-v1@512', dims: 512 }]);
+    expect(models.map(({ model, dims }) => ({ model, dims }))).toEqual([{ model: 'local:hash-v2@512', dims: 512 }]);
     expect(
       (await deps.db.query<{ d: number }>('SELECT DISTINCT vector_dims(embedding) AS d FROM embeddings')).map(
         (r) => r.d,
@@ -104,7 +104,7 @@ describe('retrieval on the sample knowledge base', () => {
     const missing = await deps.db.query(
       `SELECT c.id FROM chunks c LEFT JOIN embeddings e ON e.content_hash = c.content_hash AND e.model = $1
        WHERE e.content_hash IS NULL`,
-      ['local:hash-v1@512'],
+      ['local:hash-v2@512'],
     );
     expect(missing).toEqual([]);
 

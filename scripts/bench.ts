@@ -1,6 +1,6 @@
 /**
  * npm run --silent bench [-- --sizes 100,1000,3000 --queries 60 --turn-seconds 5 --concurrency 1,4,16
- *                          --ef-search 40,100 --seed 1 --json]
+ *                          --overfetch 2,4 --seed 1 --json]
  * Synthetic knowledge bases of each size (built from the sample knowledge base, seeded) in a
  * throw-away database: PGlite, or Postgres when DATABASE_URL is set. Measures ingestion,
  * retrieval latency with the HNSW index and with an exact scan in the same run, recall of the
@@ -38,7 +38,7 @@ const { values } = parseArgs({
     'turn-seconds': { type: 'string', default: '4' },
     'max-turns': { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '1,4,16' },
-    'ef-search': { type: 'string', default: '40,100' },
+    overfetch: { type: 'string', default: '2,4' },
     seed: { type: 'string', default: '1' },
     kb: { type: 'string' },
     cases: { type: 'string', default: 'test/fixtures/eval/retrieval.jsonl' },
@@ -49,7 +49,7 @@ const { values } = parseArgs({
 
 const fail = (message: string): never => {
   process.stderr.write(
-    `${message}\nUsage: npm run --silent bench -- [--sizes 100,1000,3000] [--queries 60] [--turn-seconds 5] [--concurrency 1,4,16] [--ef-search 40,100] [--seed 1] [--json]\n`,
+    `${message}\nUsage: npm run --silent bench -- [--sizes 100,1000,3000] [--queries 60] [--turn-seconds 5] [--concurrency 1,4,16] [--overfetch 2,4] [--seed 1] [--json]\n`,
   );
   process.exit(2);
 };
@@ -65,7 +65,7 @@ if (!Number.isFinite(turnSeconds) || turnSeconds < 0 || turnSeconds > 120) fail(
 const [maxTurns = 2000] = ints('max-turns', values['max-turns'], 1);
 const concurrencies = ints('concurrency', values.concurrency, 1);
 if (concurrencies.some((c) => c > 64)) fail('--concurrency must be at most 64');
-const efSearch = ints('ef-search', values['ef-search'], 1);
+const overfetch = ints('overfetch', values.overfetch, 1);
 const [seed = 1] = ints('seed', values.seed, 0);
 
 // The local embedder and the local answerer whatever the environment says: the bench measures
@@ -104,11 +104,7 @@ if (sample.failed.length)
   fail(`the sample knowledge base has bad files: ${sample.failed.map((f) => f.file).join(', ')}`);
 const cases = (await readRetrievalCases(values.cases)).slice(0, queryCount);
 const questions = cases.map((c) => c.question);
-const modes: ScanMode[] = [
-  ...efSearch.map((ef) => ({ kind: 'hnsw' as const, efSearch: ef })),
-  { kind: 'hnsw', efSearch: efSearch[0] ?? 40, iterative: true },
-  { kind: 'exact' },
-];
+const modes: ScanMode[] = [...overfetch.map((o) => ({ kind: 'hnsw' as const, overfetch: o })), { kind: 'exact' }];
 
 let machine: Machine | undefined;
 const results: SizeResult[] = [];
@@ -215,7 +211,7 @@ out.push(`Sanad benchmark: npm run bench${argv ? ` -- ${argv}` : ''}  (${new Dat
 out.push(`machine   ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GB RAM, node ${m.node}, ${m.platform}`);
 out.push(`database  ${m.backend}: ${m.database}; pgvector ${m.pgvector}; hnsw.ef_search ${m.hnsw_ef_search}`);
 out.push(
-  `setup     embedder ${new LocalHashEmbedder().model} (HNSW m=16, ef_construction=64, ${values['index-after-load'] ? 'built after the load' : 'maintained row by row as the service does'}); intent model local:hash-v1@8192 (exact scan)`,
+  `setup     embedder ${new LocalHashEmbedder().model} (HNSW m=16, ef_construction=64, ${values['index-after-load'] ? 'built after the load' : 'maintained row by row as the service does'}); intent model local:hash-v2@8192 (exact scan)`,
 );
 out.push(
   `          knowledge bases built from the ${sample.articles.length} articles of ${kbDir}, seed ${seed}; ${cases.length} queries from ${values.cases}`,
@@ -280,13 +276,13 @@ out.push(
 );
 out.push('  retriever: the whole KnowledgeBase retriever (vector + full-text + intent + unknown terms + passages)');
 out.push(
-  "  vector: retrieve.ts's vector query alone, in a transaction with SET LOCAL hnsw.ef_search / enable_indexscan = off",
+  '  vector: the vector search alone (vector-search.ts): hnsw xN reads 60×N nearest embeddings from the index, then filters (exact query when fewer than 60 pass); exact: the exact query',
 );
 out.push('');
-out.push('HNSW against the exact scan, same queries, same run (the planner chooses whether "hnsw" uses the index)');
+out.push('HNSW against the exact scan, same queries, same run');
 out.push(
   table(
-    ['articles', 'statistics', 'mode', 'plan uses HNSW', 'recall@10', 'recall@60', 'rows of 60'],
+    ['articles', 'statistics', 'mode', 'plan uses HNSW', 'recall@10', 'recall@60', 'rows of 60', 'exact fallback'],
     phaseRows((r, p) =>
       p.retrieval.vector.map((v) => [
         r.articles,
@@ -296,6 +292,7 @@ out.push(
         v.recall_at_10,
         v.recall_at_candidates,
         v.rows,
+        v.fallback,
       ]),
     ),
   ),
@@ -372,7 +369,7 @@ if (values.json) {
         queries: cases.length,
         turn_seconds: turnSeconds,
         concurrency: concurrencies,
-        ef_search: efSearch,
+        overfetch,
         index_after_load: values['index-after-load'],
         seed,
         kb: kbDir,

@@ -1,17 +1,18 @@
 import type { Db } from '../db/db.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { inMode, modeName, type PreparedQuery, type ScanMode, vectorSql } from './retrieval.js';
+import { withSettings } from '../knowledge/vector-search.js';
+import { modeName, modeSql, type PreparedQuery, type ScanMode } from './retrieval.js';
 
 export interface PlanReport {
-  /** Per mode: does the vector query's plan scan the HNSW index, and the plan's node lines. */
+  /** Per mode: does the vector query's plan scan the HNSW index, and the plan's node lines (with the retriever's settings). */
   vector: { mode: string; uses_hnsw: boolean; plan: string[] }[];
   /** The first mode without the language filter (a turn's retry when the filtered search finds nothing). */
   unfiltered_uses_hnsw: boolean;
   /**
-   * The plan a prepared statement would get once Postgres switches to a generic plan (after
-   * five runs of a named statement): `e.model = $2` is then unknown, so the partial HNSW index
-   * (WHERE model = '…') cannot be proven usable. Today both drivers send unnamed statements
-   * (postgres.js unsafe() has prepare: false), so every run is planned with its values.
+   * The first mode's plan as a generic (prepared) statement, as Postgres plans a named statement
+   * after five runs. The model is a literal in the SQL, so the partial HNSW index
+   * (WHERE model = '…') stays provably usable; today both drivers send unnamed statements
+   * (postgres.js unsafe() has prepare: false), so every run is planned with its values anyway.
    */
   generic_uses_hnsw: boolean;
   generic_plan: string[];
@@ -35,26 +36,27 @@ export async function explainVector(
 ): Promise<PlanReport> {
   const d = kb.embedder.dims;
   const model = kb.embedder.model;
-  const sql = `EXPLAIN (COSTS OFF) ${vectorSql(d)}`;
+  const explain = (mode: ScanMode, lang: string | null) => {
+    const { sql, settings, types } = modeSql(mode, d, model);
+    const params = [q.vector, lang, null].slice(0, types.length);
+    return withSettings(db, settings, (tx) => tx.query<Record<string, string>>(`EXPLAIN (COSTS OFF) ${sql}`, params));
+  };
   const vector = [];
   for (const mode of modes) {
-    const rows = await inMode(db, mode, (tx) => tx.query<Record<string, string>>(sql, [q.vector, model, q.lang, null]));
-    const plan = nodes(rows);
+    const plan = nodes(await explain(mode, q.lang));
     vector.push({ mode: modeName(mode), uses_hnsw: plan.some((l) => l.includes('embeddings_hnsw')), plan });
   }
-  const unfiltered = nodes(
-    await inMode(db, modes[0] as ScanMode, (tx) =>
-      tx.query<Record<string, string>>(sql, [q.vector, model, null, null]),
-    ),
-  );
-  const generic = await db.transaction(async (tx) => {
-    await tx.query(`PREPARE bench_vector (vector, text, text, text[]) AS ${vectorSql(d)}`);
+  const first = modes[0] as ScanMode;
+  const unfiltered = nodes(await explain(first, null));
+  const { sql, settings, types } = modeSql(first, d, model);
+  const generic = await withSettings(db, settings, async (tx) => {
+    await tx.query(`PREPARE bench_vector (${types.join(', ')}) AS ${sql}`);
     try {
       await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
       return nodes(
         // EXECUTE takes no bind parameters: literals (a vector literal is digits and commas).
         await tx.query<Record<string, string>>(
-          `EXPLAIN (COSTS OFF) EXECUTE bench_vector (${quote(q.vector)}, ${quote(model)}, ${quote(q.lang)}, NULL)`,
+          `EXPLAIN (COSTS OFF) EXECUTE bench_vector (${[quote(q.vector), quote(q.lang), 'NULL'].slice(0, types.length).join(', ')})`,
         ),
       );
     } finally {

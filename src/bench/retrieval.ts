@@ -1,31 +1,23 @@
-import type { Db, Queryable } from '../db/db.js';
+import type { Db } from '../db/db.js';
 import type { RetrievalCase } from '../eval/cases.js';
 import { toVectorLiteral } from '../knowledge/embedder.js';
 import { loadIdf } from '../knowledge/embedding-store.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../knowledge/local-embedder.js';
 import { defaultTuning } from '../knowledge/retrieve.js';
+import {
+  approximateSettings,
+  exactChunksSql,
+  exactSettings,
+  fetchSize,
+  nearestChunks,
+  nearestEmbeddingsSql,
+  withSettings,
+} from '../knowledge/vector-search.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { terms } from '../text/tokenise.js';
 import { INTENT_DIMS } from './ingest.js';
 import { type LatencySummary, round, since, summarise } from './stats.js';
-
-/**
- * retrieve.ts's vector query, word for word (same joins, filters, select list and LIMIT), so
- * its latency and plan are the retriever's. Run in a transaction with SET LOCAL settings: the
- * HNSW index at a given ef_search, or an exact scan with index scans disabled.
- */
-export function vectorSql(d: number, candidates = defaultTuning.candidates) {
-  return `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text,
-                1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
-         FROM embeddings e
-         JOIN chunks c ON c.content_hash = e.content_hash
-         JOIN articles a ON a.id = c.article_id
-         WHERE e.model = $2 AND a.status = 'published'
-           AND ($3::text IS NULL OR c.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
-         ORDER BY e.embedding::vector(${d}) <=> $1::vector(${d})
-         LIMIT ${candidates}`;
-}
 
 const intentSql = `SELECT i.article_id, i.bias - (i.weights::vector(${INTENT_DIMS}) <#> $1::vector(${INTENT_DIMS})) AS logit
        FROM article_intents i JOIN articles a ON a.id = i.article_id
@@ -41,27 +33,36 @@ const textSql = `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.sear
              LIMIT ${defaultTuning.candidates}`;
 
 /**
- * How the vector query runs: HNSW at an ef_search (optionally with pgvector 0.8's iterative
- * scan, which keeps reading the index until enough rows pass the filters), or an exact scan.
+ * How the vector query runs: as the retriever runs it (vector-search.ts: the nearest
+ * `candidates × overfetch` embeddings from the HNSW index, then the filters, the exact query
+ * when too few pass), or the exact query alone.
  */
-export type ScanMode = { kind: 'hnsw'; efSearch: number; iterative?: boolean } | { kind: 'exact' };
+export type ScanMode = { kind: 'hnsw'; overfetch: number } | { kind: 'exact' };
 
 export const modeName = (m: ScanMode) =>
-  m.kind === 'exact' ? 'exact' : `hnsw ef=${m.efSearch}${m.iterative ? ' iterative' : ''}`;
+  m.kind === 'exact' ? 'exact' : `hnsw x${m.overfetch} (ef ${fetchSize(defaultTuning.candidates, m.overfetch)})`;
 
-function settings(mode: ScanMode): string[] {
-  if (mode.kind === 'exact') return ['SET LOCAL enable_indexscan = off'];
-  return [
-    `SET LOCAL hnsw.ef_search = ${mode.efSearch}`,
-    `SET LOCAL hnsw.iterative_scan = ${mode.iterative ? 'strict_order' : 'off'}`,
-  ];
+/** The statement of a mode that reads vectors, its settings and parameter types, for EXPLAIN. */
+export function modeSql(mode: ScanMode, d: number, model: string) {
+  const limit = defaultTuning.candidates;
+  if (mode.kind === 'exact')
+    return { sql: exactChunksSql(d, model, limit), settings: exactSettings, types: ['vector', 'text', 'text[]'] };
+  const fetch = fetchSize(limit, mode.overfetch);
+  return { sql: nearestEmbeddingsSql(d, model, fetch), settings: approximateSettings(fetch), types: ['vector'] };
 }
 
-export async function inMode<T>(db: Db, mode: ScanMode, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    for (const s of settings(mode)) await tx.query(s);
-    return fn(tx);
-  });
+/** Runs a mode's vector query; `exact` says whether the exact query answered. */
+export async function vectorQuery(
+  db: Db,
+  mode: ScanMode,
+  q: { vector: string; lang: string | null },
+  model: { model: string; dims: number },
+): Promise<{ hits: Hit[]; exact: boolean }> {
+  const query = { ...model, vector: q.vector, lang: q.lang, tags: null, limit: defaultTuning.candidates };
+  if (mode.kind === 'hnsw') return nearestChunks(db, { ...query, overfetch: mode.overfetch });
+  const { sql, settings } = modeSql(mode, model.dims, model.model);
+  const hits = await withSettings(db, settings, (tx) => tx.query<Hit>(sql, [q.vector, q.lang, null]));
+  return { hits, exact: true };
 }
 
 export interface PreparedQuery {
@@ -108,6 +109,8 @@ export interface ModeResult {
   recall_at_candidates: number;
   /** Rows returned on average, of the LIMIT asked for. */
   rows: number;
+  /** Share of queries the exact fallback answered (too few of the nearest passed the filters). */
+  fallback: number;
 }
 
 export interface RetrievalBench {
@@ -136,8 +139,7 @@ function recall(found: Hit[], exact: Hit[], k: number): number {
 /**
  * For each query, in the same run: the full retriever, then the vector query in each mode, the
  * exact scan last (recall is measured against it), the intent scan and the full-text query.
- * A warm-up pass first, not timed. The planner decides whether "hnsw" modes use the index
- * (see plans.ts): without table statistics it often does not.
+ * A warm-up pass first, not timed. plans.ts checks that the "hnsw" modes' plans use the index.
  */
 export async function benchRetrieval(
   db: Db,
@@ -147,23 +149,25 @@ export async function benchRetrieval(
   onProgress?: (done: number, total: number) => void,
 ): Promise<RetrievalBench> {
   const retriever = await kb.retriever();
-  const d = kb.embedder.dims;
-  const model = kb.embedder.model;
+  const model = { model: kb.embedder.model, dims: kb.embedder.dims };
   const intentModel = new LocalHashEmbedder(INTENT_DIMS).model;
   if (modes[modes.length - 1]?.kind !== 'exact') throw new Error('the last mode must be the exact scan');
-  const sql = vectorSql(d);
-  const vectorQuery = (q: PreparedQuery, mode: ScanMode) =>
-    inMode(db, mode, (tx) => tx.query<Hit>(sql, [q.vector, model, q.lang, null]));
 
   for (const q of queries.slice(0, 5)) {
     await retriever.retrieve(q.question, { lang: q.lang });
-    for (const m of modes) await vectorQuery(q, m);
+    for (const m of modes) await vectorQuery(db, m, q, model);
   }
 
   const full: number[] = [];
   const intent: number[] = [];
   const text: number[] = [];
-  const perMode = modes.map(() => ({ latencies: [] as number[], r10: [] as number[], rAll: [] as number[], rows: 0 }));
+  const perMode = modes.map(() => ({
+    latencies: [] as number[],
+    r10: [] as number[],
+    rAll: [] as number[],
+    rows: 0,
+    fallback: 0,
+  }));
   for (const [i, q] of queries.entries()) {
     let t = performance.now();
     await retriever.retrieve(q.question, { lang: q.lang });
@@ -171,8 +175,10 @@ export async function benchRetrieval(
     const results: Hit[][] = [];
     for (const [m, mode] of modes.entries()) {
       t = performance.now();
-      results.push(await vectorQuery(q, mode));
+      const { hits, exact } = await vectorQuery(db, mode, q, model);
       perMode[m]?.latencies.push(since(t));
+      results.push(hits);
+      if (exact && mode.kind === 'hnsw') (perMode[m] as (typeof perMode)[number]).fallback++;
     }
     const exact = results[results.length - 1] as Hit[];
     for (const [m, rows] of results.entries()) {
@@ -205,6 +211,7 @@ export async function benchRetrieval(
         recall_at_10: mean(slot.r10),
         recall_at_candidates: mean(slot.rAll),
         rows: round(slot.rows / Math.max(1, queries.length), 1),
+        fallback: round(slot.fallback / Math.max(1, queries.length), 3),
       };
     }),
   };

@@ -1,10 +1,11 @@
-import type { Queryable } from '../db/db.js';
+import type { Db } from '../db/db.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { terms } from '../text/tokenise.js';
 import type { ChunkKind } from './chunk.js';
 import { type Embedder, toVectorLiteral } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
 import type { LocalHashEmbedder } from './local-embedder.js';
+import { nearestChunks } from './vector-search.js';
 
 export interface RetrievalOptions {
   lang?: Lang;
@@ -94,7 +95,7 @@ export interface Retriever {
  * questions and passages are all chunks, so a customer's wording can match any of them.
  */
 export function createRetriever(
-  db: Queryable,
+  db: Pick<Db, 'query' | 'transaction'>,
   embedder: Embedder,
   model: { model: string; dims: number },
   tuning: RetrievalTuning = defaultTuning,
@@ -156,18 +157,14 @@ export function createRetriever(
       const qv = toVectorLiteral(vector);
       const d = model.dims;
 
-      const vectorHits = await db.query<Candidate>(
-        `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text,
-                1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
-         FROM embeddings e
-         JOIN chunks c ON c.content_hash = e.content_hash
-         JOIN articles a ON a.id = c.article_id
-         WHERE e.model = $2 AND a.status = 'published'
-           AND ($3::text IS NULL OR c.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
-         ORDER BY e.embedding::vector(${d}) <=> $1::vector(${d})
-         LIMIT ${CANDIDATES}`,
-        [qv, model.model, filterLang, tags],
-      );
+      const { hits: vectorHits } = await nearestChunks(db, {
+        vector: qv,
+        model: model.model,
+        dims: d,
+        lang: filterLang,
+        tags,
+        limit: CANDIDATES,
+      });
       const textHits = queryTerms.length
         ? await db.query<Candidate>(
             `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text, ts_rank_cd(c.tsv, q, 1) AS rank

@@ -22,16 +22,22 @@ const WORK_BUDGET = 2e9;
  * seeded SGD so the same knowledge base always yields the same model. Where retrieval asks
  * "which text is closest", this asks "which article do questions like this belong to",
  * learning which words tell similar articles apart.
+ *
+ * Weights are laid out feature-major (all classes of one feature side by side), so a sparse
+ * example touches a few contiguous rows instead of one scattered cell per class: the same
+ * arithmetic in the same order, several times faster on large knowledge bases. Training
+ * yields to the event loop every few milliseconds, so an embedded server keeps answering
+ * while a job retrains the model.
  */
-export function trainIntents(examples: Example[], embedder: LocalHashEmbedder): TrainedIntents {
+export async function trainIntents(examples: Example[], embedder: LocalHashEmbedder): Promise<TrainedIntents> {
   const classes = [...new Set(examples.map((e) => e.articleId))].sort();
   const C = classes.length;
   const D = embedder.dims;
   const classOf = new Map(classes.map((c, i) => [c, i]));
   const data = examples.map((e) => ({ x: embedder.sparse(e.text), y: classOf.get(e.articleId) as number }));
-  const weights = classes.map(() => new Float64Array(D));
   const bias = new Float64Array(C);
-  if (C < 2) return { classes, weights, bias };
+  if (C < 2) return { classes, weights: classes.map(() => new Float64Array(D)), bias };
+  const W = new Float64Array(D * C);
   const nnz = data.reduce((s, d) => s + d.x.index.length, 0) / Math.max(1, data.length);
   const epochs = Math.max(3, Math.min(MAX_EPOCHS, Math.floor(WORK_BUDGET / (C * data.length * Math.max(1, nnz)))));
   let seed = 42;
@@ -40,6 +46,9 @@ export function trainIntents(examples: Example[], embedder: LocalHashEmbedder): 
     return seed / 2147483647;
   };
   const z = new Float64Array(C);
+  const active = new Int32Array(C);
+  const grad = new Float64Array(C);
+  let lastYield = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
     const rate = 1 / (1 + epoch * 0.1);
     for (let i = data.length - 1; i > 0; i--) {
@@ -47,31 +56,48 @@ export function trainIntents(examples: Example[], embedder: LocalHashEmbedder): 
       [data[i], data[j]] = [data[j] as (typeof data)[number], data[i] as (typeof data)[number]];
     }
     for (const { x, y } of data) {
-      let max = -Infinity;
-      for (let c = 0; c < C; c++) {
-        const w = weights[c] as Float64Array;
-        let s = bias[c] as number;
-        for (let k = 0; k < x.index.length; k++) s += (w[x.index[k] as number] as number) * (x.value[k] as number);
-        z[c] = s;
-        if (s > max) max = s;
+      z.set(bias);
+      for (let k = 0; k < x.index.length; k++) {
+        const row = (x.index[k] as number) * C;
+        const v = x.value[k] as number;
+        for (let c = 0; c < C; c++) z[c] = (z[c] as number) + (W[row + c] as number) * v;
       }
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) if ((z[c] as number) > max) max = z[c] as number;
       let sum = 0;
       for (let c = 0; c < C; c++) {
         z[c] = Math.exp((z[c] as number) - max);
         sum += z[c] as number;
       }
+      // Only classes with a gradient worth applying are updated: after a few passes that is a
+      // handful out of hundreds.
+      let n = 0;
       for (let c = 0; c < C; c++) {
         const g = ((z[c] as number) / sum - (c === y ? 1 : 0)) * rate;
         if (Math.abs(g) < 1e-6) continue;
         bias[c] = (bias[c] as number) - g;
-        const w = weights[c] as Float64Array;
-        for (let k = 0; k < x.index.length; k++) {
-          const idx = x.index[k] as number;
-          w[idx] = (w[idx] as number) - g * (x.value[k] as number);
+        grad[c] = g;
+        active[n++] = c;
+      }
+      for (let k = 0; k < x.index.length; k++) {
+        const row = (x.index[k] as number) * C;
+        const v = x.value[k] as number;
+        for (let a = 0; a < n; a++) {
+          const c = active[a] as number;
+          W[row + c] = (W[row + c] as number) - (grad[c] as number) * v;
         }
+      }
+      if (performance.now() - lastYield > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
       }
     }
   }
+  const weights = classes.map((_, c) => {
+    const w = new Float64Array(D);
+    for (let f = 0; f < D; f++) w[f] = W[f * C + c] as number;
+    return w;
+  });
   return { classes, weights, bias };
 }
 
@@ -89,7 +115,7 @@ export async function intentExamples(db: Queryable): Promise<Example[]> {
 
 /** Retrains on the current knowledge base and replaces the stored model in one transaction. */
 export async function refreshIntentModel(db: Db, embedder: LocalHashEmbedder): Promise<number> {
-  const trained = trainIntents(await intentExamples(db), embedder);
+  const trained = await trainIntents(await intentExamples(db), embedder);
   await db.transaction(async (tx) => {
     await tx.query('DELETE FROM article_intents WHERE model = $1', [embedder.model]);
     if (trained.classes.length < 2) return;

@@ -83,15 +83,7 @@ export function llmAnswerer(
               { citations: out.citations },
               'model cited passages it was not given; treated as no answer',
             );
-            return {
-              text: '',
-              citations: [],
-              confidence: 0,
-              answered: false,
-              answerer: 'llm',
-              failure: 'invalid_output',
-              modelCalls: calls,
-            };
+            return invalidOutput(calls);
           }
           const citations = [
             ...new Map(
@@ -115,15 +107,7 @@ export function llmAnswerer(
           },
         ];
       }
-      return {
-        text: '',
-        citations: [],
-        confidence: 0,
-        answered: false,
-        answerer: 'llm',
-        failure: 'invalid_output',
-        modelCalls: calls,
-      };
+      return invalidOutput(calls);
     },
   };
 }
@@ -182,4 +166,17 @@ function passagesOf(input: AnswerInput): Passage[] {
     }
   }
   return out;
+}
+
+/** No answer: the model's output could not be used (invalid after one repair, or citing passages it was not given). */
+function invalidOutput(modelCalls: number): Answer & { modelCalls: number } {
+  return {
+    text: '',
+    citations: [],
+    confidence: 0,
+    answered: false,
+    answerer: 'llm',
+    failure: 'invalid_output',
+    modelCalls,
+  };
 }

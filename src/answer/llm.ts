@@ -35,15 +35,7 @@ export function llmAnswerer(
       const passages = passagesOf(input);
       const base = retrievalConfidence(evidenceOf(input.retrieval));
       if (passages.length === 0) {
-        return {
-          text: '',
-          citations: [],
-          confidence: 0,
-          answered: false,
-          answerer: 'llm',
-          failure: 'no_candidates',
-          modelCalls: 0,
-        };
+        return noAnswer('no_candidates', 0);
       }
       const prompt = loadPrompt(ANSWER_PROMPT_VERSION, input.lang);
       const messages = (
@@ -66,15 +58,7 @@ export function llmAnswerer(
         if (checked?.success) {
           const out = checked.data;
           if (!out.answerable || !out.answer.trim()) {
-            return {
-              text: '',
-              citations: [],
-              confidence: Math.min(base, 0.2),
-              answered: false,
-              answerer: 'llm',
-              failure: 'not_answerable',
-              modelCalls: calls,
-            };
+            return noAnswer('not_answerable', calls, Math.min(base, 0.2));
           }
           const byId = new Map(passages.map((p) => [p.id, p]));
           const cited = out.citations.map((c) => byId.get(c.replace(/[[\]\s]/g, '')));
@@ -83,7 +67,7 @@ export function llmAnswerer(
               { citations: out.citations },
               'model cited passages it was not given; treated as no answer',
             );
-            return invalidOutput(calls);
+            return noAnswer('invalid_output', calls);
           }
           const citations = [
             ...new Map(
@@ -107,7 +91,7 @@ export function llmAnswerer(
           },
         ];
       }
-      return invalidOutput(calls);
+      return noAnswer('invalid_output', calls);
     },
   };
 }
@@ -168,15 +152,11 @@ function passagesOf(input: AnswerInput): Passage[] {
   return out;
 }
 
-/** No answer: the model's output could not be used (invalid after one repair, or citing passages it was not given). */
-function invalidOutput(modelCalls: number): Answer & { modelCalls: number } {
-  return {
-    text: '',
-    citations: [],
-    confidence: 0,
-    answered: false,
-    answerer: 'llm',
-    failure: 'invalid_output',
-    modelCalls,
-  };
+/** The answerer's "no answer": nothing to say to the customer, and why. */
+function noAnswer(
+  failure: NonNullable<Answer['failure']>,
+  modelCalls: number,
+  confidence = 0,
+): Answer & { modelCalls: number } {
+  return { text: '', citations: [], confidence, answered: false, answerer: 'llm', failure, modelCalls };
 }

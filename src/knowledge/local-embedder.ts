@@ -1,5 +1,5 @@
 import { isStopword } from '../text/stopwords.js';
-import { folded, stem, tokenise } from '../text/tokenise.js';
+import { termOf, tokenise } from '../text/tokenise.js';
 import { Embedder } from './embedder.js';
 
 /**
@@ -68,11 +68,13 @@ export function features(text: string): Map<string, number> {
   const words = tokenise(text).filter((t) => !isStopword(t));
   let previous: string | undefined;
   for (const word of words) {
-    const s = stem(word);
+    const { term: s, folded } = termOf(word);
     add(`w:${s}`, WORD_WEIGHT);
     if (previous) add(`p:${previous} ${s}`, PAIR_WEIGHT);
     previous = s;
-    const grams = charGrams(folded(word) ?? word);
+    // A folded dialect word takes the n-grams of the term it folds to, so it matches the
+    // inflected MSA forms an article uses.
+    const grams = charGrams(folded ? s : word);
     const share = CHAR_WEIGHT / Math.sqrt(Math.max(1, grams.length));
     for (const g of grams) add(`c:${g}`, share);
   }

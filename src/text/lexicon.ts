@@ -35,16 +35,15 @@ const GROUPS = `
 غالي اغلى
 `;
 
-const FOLDS = new Map<string, string>();
-
-/** Called by tokenise.ts with its stemmer, so keys and the words they match are stemmed alike. */
+/** Stemmed word → stemmed term it folds to. tokenise.ts builds it once with its own stemmer, so
+ *  keys and the words they match are stemmed alike. */
 export function buildLexicon(stem: (word: string) => string): Map<string, string> {
-  if (FOLDS.size) return FOLDS;
+  const folds = new Map<string, string>();
   for (const line of GROUPS.trim().split('\n')) {
     const [canonical, ...variants] = line.trim().split(/\s+/).map(normaliseForSearch);
     if (!canonical) continue;
     const target = stem(canonical);
-    for (const v of [canonical, ...variants]) FOLDS.set(stem(v), target);
+    for (const v of [canonical, ...variants]) folds.set(stem(v), target);
   }
-  return FOLDS;
+  return folds;
 }

@@ -64,17 +64,15 @@ function stemOnly(word: string): string {
 
 const lexicon = buildLexicon(stemOnly);
 
-/** The stem of a word, with dialect and MSA synonyms folded to one term (lexicon.ts). */
-export function stem(word: string): string {
-  const s = stemOnly(word);
-  return lexicon.get(s) ?? s;
-}
-
-/** Whether the lexicon folded this word to another term (its character n-grams then follow the term). */
-export function folded(word: string): string | undefined {
+/** A word's search term: its stem, or the term the lexicon folds that stem to (`folded`). */
+export function termOf(word: string): { term: string; folded: boolean } {
   const s = stemOnly(word);
   const t = lexicon.get(s);
-  return t !== undefined && t !== s ? t : undefined;
+  return t === undefined || t === s ? { term: s, folded: false } : { term: t, folded: true };
+}
+
+export function stem(word: string): string {
+  return termOf(word).term;
 }
 
 /** Stemmed content words: what the full-text index and the local embedder match on. */

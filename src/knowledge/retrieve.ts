@@ -237,8 +237,14 @@ export function createRetriever(
         'SELECT id, title, lang, team, tags FROM articles WHERE id = ANY($1::text[])',
         [ids],
       );
-      const passages = await db.query<{ id: number; article_id: string; content: string; similarity: number }>(
-        `SELECT c.id::int AS id, c.article_id, c.content, 1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
+      const passages = await db.query<{
+        id: number;
+        article_id: string;
+        position: number;
+        content: string;
+        similarity: number;
+      }>(
+        `SELECT c.id::int AS id, c.article_id, c.position, c.content, 1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
          FROM chunks c JOIN embeddings e ON e.content_hash = c.content_hash AND e.model = $2
          WHERE c.article_id = ANY($3::text[]) AND c.kind = 'passage'
          ORDER BY similarity DESC`,
@@ -260,6 +266,8 @@ export function createRetriever(
             tags: m.tags,
             passages: passages
               .filter((p) => p.article_id === r.articleId)
+              .map((p) => ({ ...p, rank: Number(p.similarity) * (p.position === 0 ? LEAD_PRIOR : 1) }))
+              .sort((a, b) => b.rank - a.rank)
               .slice(0, 3)
               .map((p) => ({
                 chunkId: p.id,
@@ -273,6 +281,15 @@ export function createRetriever(
     },
   };
 }
+
+/**
+ * An article's opening passage answers the question its title asks; later sections hold
+ * details. A question about the whole topic ("can I pay with Tabby?") is about as close to
+ * every passage, since each is embedded with the title, so the opening wins such near-ties;
+ * a question about a detail ("do I need an Iqama for Tamara?") is far closer to its section
+ * (1.4x and more on the sample knowledge base) and still gets it.
+ */
+const LEAD_PRIOR = 1.2;
 
 /** A term as a quoted tsquery lexeme (terms are already normalised and stemmed). */
 function tsLexeme(term: string): string {

@@ -50,6 +50,22 @@ describe('retrieval on the sample knowledge base', () => {
     expect(top1 / questions.length).toBeGreaterThanOrEqual(0.7);
   });
 
+  it('quotes the opening for a question about the whole topic, and the section for a question about a detail', async () => {
+    const retriever = await deps.kb.retriever();
+    const best = async (question: string, articleId: string) => {
+      const { articles } = await retriever.retrieve(question, { limit: 10 });
+      const article = articles.find((a) => a.articleId === articleId);
+      expect(article, `${articleId} retrieved for «${question}»`).toBeDefined();
+      return article!.passages[0]!.content;
+    };
+    expect(await best('can I pay with tabby?', 'instalments-tabby-tamara-en')).toMatch(/^You can split the price/);
+    expect(await best('do I need an Iqama or national ID to use Tamara', 'instalments-tabby-tamara-en')).toMatch(
+      /## Requirements/,
+    );
+    expect(await best('كم رسوم التوصيل؟', 'delivery-fees-ar')).toMatch(/^تعتمد رسوم التوصيل/);
+    expect(await best('هل فيه رسوم إضافية للدفع عند الاستلام؟', 'delivery-fees-ar')).toMatch(/## رسوم أخرى/);
+  });
+
   it('the two questions of the brief are top-1, with passages from the article', async () => {
     const retriever = await deps.kb.retriever();
     const ar = await retriever.retrieve('وين طلبي؟ ابي اعرف وين وصلت الشحنة');

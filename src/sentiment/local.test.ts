@@ -77,6 +77,8 @@ describe('localSentimentScorer', () => {
       ['No one answered my emails', 'negative'],
       ['The package never arrived', 'negative'],
       ['My order has been stuck for 10 days', 'negative'],
+      ['كلمتكم أكثر من مرة وبدون فايدة', 'negative'],
+      ['رفعت شكوى بس ما فيه فايدة', 'negative'],
     ]);
   });
 

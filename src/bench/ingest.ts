@@ -3,12 +3,9 @@ import type { ArticleContent } from '../knowledge/article.js';
 import { ensureVectorIndex, refreshIdf, setActiveModel } from '../knowledge/embedding-store.js';
 import { indexArticle } from '../knowledge/index-article.js';
 import { refreshIntentModel } from '../knowledge/intent-model.js';
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { INTENT_DIMS, type KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../knowledge/local-embedder.js';
 import { round, since } from './stats.js';
-
-/** The intent model's feature space in knowledge-base.ts (INTENT_DIMS); checked after ingestion. */
-export const INTENT_DIMS = 8192;
 
 export interface IngestReport {
   articles: number;

@@ -3,8 +3,9 @@ import type { RetrievalCase } from '../eval/cases.js';
 import { toVectorLiteral } from '../knowledge/embedder.js';
 import { loadIdf } from '../knowledge/embedding-store.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { INTENT_DIMS } from '../knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../knowledge/local-embedder.js';
-import { defaultTuning } from '../knowledge/retrieve.js';
+import { defaultTuning, fullTextSql, intentLogitsSql, tsQueryOf, weightByIdf } from '../knowledge/retrieve.js';
 import {
   approximateSettings,
   exactChunksSql,
@@ -16,21 +17,10 @@ import {
 } from '../knowledge/vector-search.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { terms } from '../text/tokenise.js';
-import { INTENT_DIMS } from './ingest.js';
 import { type LatencySummary, round, since, summarise } from './stats.js';
 
-const intentSql = `SELECT i.article_id, i.bias - (i.weights::vector(${INTENT_DIMS}) <#> $1::vector(${INTENT_DIMS})) AS logit
-       FROM article_intents i JOIN articles a ON a.id = i.article_id
-       WHERE i.model = $2 AND a.status = 'published'
-         AND ($3::text IS NULL OR a.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
-       ORDER BY logit DESC LIMIT 20`;
-
-const textSql = `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text, ts_rank_cd(c.tsv, q, 1) AS rank
-             FROM chunks c JOIN articles a ON a.id = c.article_id, to_tsquery('simple', $1) q
-             WHERE c.tsv @@ q AND a.status = 'published'
-               AND ($2::text IS NULL OR c.lang = $2) AND ($3::text[] IS NULL OR a.tags && $3::text[])
-             ORDER BY rank DESC, c.id
-             LIMIT ${defaultTuning.candidates}`;
+const intentSql = intentLogitsSql(INTENT_DIMS);
+const textSql = fullTextSql(defaultTuning.candidates);
 
 /**
  * How the vector query runs: as the retriever runs it (vector-search.ts: the nearest
@@ -82,13 +72,8 @@ export async function prepareQueries(db: Db, kb: KnowledgeBase, cases: Retrieval
   const out: PreparedQuery[] = [];
   for (const c of cases) {
     const v = await embedder.embedQuery(c.question);
-    let weighted = v;
-    if (idf) {
-      weighted = v.map((x, i) => x * (idf.idf[i] ?? 1) ** defaultTuning.idfPower);
-      const norm = Math.sqrt(weighted.reduce((s, x) => s + x * x, 0)) || 1;
-      weighted = weighted.map((x) => x / norm);
-    }
-    const lexemes = [...new Set(terms(c.question))].map((t) => `'${t.replace(/['\\:&|!()<>*]/g, '')}'`).join(' | ');
+    const weighted = idf ? weightByIdf(v, idf.idf, defaultTuning.idfPower) : v;
+    const lexemes = tsQueryOf([...new Set(terms(c.question))]);
     out.push({
       question: c.question,
       lang: c.lang ?? detectLanguage(c.question).lang,

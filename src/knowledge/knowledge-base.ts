@@ -26,7 +26,7 @@ export interface ImportReport {
   embedded: number;
 }
 
-const INTENT_DIMS = 8192;
+export const INTENT_DIMS = 8192;
 
 export type Progress = (done: number, total: number, detail?: string) => void;
 

@@ -5,7 +5,7 @@ import type { ChunkKind } from './chunk.js';
 import { type Embedder, toVectorLiteral } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
 import type { LocalHashEmbedder } from './local-embedder.js';
-import { nearestChunks } from './vector-search.js';
+import { type ChunkHit, nearestChunks } from './vector-search.js';
 
 export interface RetrievalOptions {
   lang?: Lang;
@@ -48,15 +48,8 @@ export interface Retrieval {
   articles: RetrievedArticle[];
 }
 
-interface Candidate {
-  id: number;
-  article_id: string;
-  kind: ChunkKind;
-  content: string;
-  search_text: string;
-  similarity?: number;
-  rank?: number;
-}
+/** A chunk found by the vector or the full-text search (`rank` for full-text hits). */
+type Candidate = Omit<ChunkHit, 'similarity'> & { similarity?: number; rank?: number };
 
 export interface RetrievalTuning {
   candidates: number;
@@ -110,15 +103,7 @@ export function createRetriever(
     const idf = await loadIdf(db, model.model);
     if (!idf) return v;
     if (idfCache?.updated !== idf.updated) idfCache = { updated: idf.updated, idf: Float64Array.from(idf.idf) };
-    const weights = idfCache.idf;
-    let norm = 0;
-    const out = v.map((x, i) => {
-      const w = x * (weights[i] ?? 1) ** tuning.idfPower;
-      norm += w * w;
-      return w;
-    });
-    norm = Math.sqrt(norm) || 1;
-    return out.map((x) => x / norm);
+    return weightByIdf(v, idfCache.idf, tuning.idfPower);
   }
 
   /** Intent-model probabilities of the best articles (softmax over their logits), best first. */
@@ -130,14 +115,12 @@ export function createRetriever(
     if (!intentModel) return new Map();
     const x = toVectorLiteral(intentModel.embedder.vector(query));
     const d = intentModel.embedder.dims;
-    const rows = await db.query<{ article_id: string; logit: number }>(
-      `SELECT i.article_id, i.bias - (i.weights::vector(${d}) <#> $1::vector(${d})) AS logit
-       FROM article_intents i JOIN articles a ON a.id = i.article_id
-       WHERE i.model = $2 AND a.status = 'published'
-         AND ($3::text IS NULL OR a.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
-       ORDER BY logit DESC LIMIT 20`,
-      [x, intentModel.embedder.model, filterLang, tags],
-    );
+    const rows = await db.query<{ article_id: string; logit: number }>(intentLogitsSql(d), [
+      x,
+      intentModel.embedder.model,
+      filterLang,
+      tags,
+    ]);
     const max = Math.max(...rows.map((r) => Number(r.logit)));
     const exp = rows.map((r) => Math.exp(Number(r.logit) - max));
     const sum = exp.reduce((a, b) => a + b, 0) || 1;
@@ -166,15 +149,7 @@ export function createRetriever(
         limit: CANDIDATES,
       });
       const textHits = queryTerms.length
-        ? await db.query<Candidate>(
-            `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text, ts_rank_cd(c.tsv, q, 1) AS rank
-             FROM chunks c JOIN articles a ON a.id = c.article_id, to_tsquery('simple', $1) q
-             WHERE c.tsv @@ q AND a.status = 'published'
-               AND ($2::text IS NULL OR c.lang = $2) AND ($3::text[] IS NULL OR a.tags && $3::text[])
-             ORDER BY rank DESC, c.id
-             LIMIT ${CANDIDATES}`,
-            [queryTerms.map(tsLexeme).join(' | '), filterLang, tags],
-          )
+        ? await db.query<Candidate>(fullTextSql(CANDIDATES), [tsQueryOf(queryTerms), filterLang, tags])
         : [];
 
       const chunks = new Map<number, Candidate & { fused: number }>();
@@ -291,7 +266,38 @@ export function createRetriever(
  */
 const LEAD_PRIOR = 1.2;
 
-/** A term as a quoted tsquery lexeme (terms are already normalised and stemmed). */
-function tsLexeme(term: string): string {
-  return `'${term.replace(/['\\:&|!()<>*]/g, '')}'`;
+/** Any of the terms, as a tsquery (terms are already normalised and stemmed). */
+export function tsQueryOf(terms: string[]): string {
+  return terms.map((t) => `'${t.replace(/['\\:&|!()<>*]/g, '')}'`).join(' | ');
+}
+
+/** A lexical query vector weighted by the knowledge base's IDF, L2-normalised again. */
+export function weightByIdf(v: number[], idf: ArrayLike<number>, power: number): number[] {
+  let norm = 0;
+  const out = v.map((x, i) => {
+    const w = x * (idf[i] ?? 1) ** power;
+    norm += w * w;
+    return w;
+  });
+  norm = Math.sqrt(norm) || 1;
+  return out.map((x) => x / norm);
+}
+
+/** The intent model's 20 best articles by logit. Parameters: $1 features, $2 model, $3 lang, $4 tags. */
+export function intentLogitsSql(d: number): string {
+  return `SELECT i.article_id, i.bias - (i.weights::vector(${d}) <#> $1::vector(${d})) AS logit
+       FROM article_intents i JOIN articles a ON a.id = i.article_id
+       WHERE i.model = $2 AND a.status = 'published'
+         AND ($3::text IS NULL OR a.lang = $3) AND ($4::text[] IS NULL OR a.tags && $4::text[])
+       ORDER BY logit DESC LIMIT 20`;
+}
+
+/** Full-text matches over the stemmed search text. Parameters: $1 tsquery, $2 lang, $3 tags. */
+export function fullTextSql(limit: number): string {
+  return `SELECT c.id::int AS id, c.article_id, c.kind, c.content, c.search_text, ts_rank_cd(c.tsv, q, 1) AS rank
+             FROM chunks c JOIN articles a ON a.id = c.article_id, to_tsquery('simple', $1) q
+             WHERE c.tsv @@ q AND a.status = 'published'
+               AND ($2::text IS NULL OR c.lang = $2) AND ($3::text[] IS NULL OR a.tags && $3::text[])
+             ORDER BY rank DESC, c.id
+             LIMIT ${limit}`;
 }

@@ -23,13 +23,13 @@ import {
 import { type StorageReport, statistics, storage } from '../src/bench/storage.js';
 import { syntheticKnowledgeBase } from '../src/bench/synthetic.js';
 import { type TurnLoad, turnLoad } from '../src/bench/turns.js';
-import { loadConfig } from '../src/config.js';
-import { botFor } from '../src/conversations/bot.js';
-import { throwawayDatabase } from '../src/db/throwaway.js';
+import { botFor } from '../src/bot/bot.js';
 import { readRetrievalCases } from '../src/eval/cases.js';
 import { readFolder } from '../src/knowledge/folder.js';
 import { knowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../src/knowledge/local-embedder.js';
+import { loadConfig } from '../src/platform/config.js';
+import { throwawayDatabase } from '../src/platform/db/throwaway.js';
 
 const { values } = parseArgs({
   options: {

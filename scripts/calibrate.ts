@@ -6,8 +6,8 @@
  * paste into CALIBRATION. Defaults to the project's own development set.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
 import { evaluateRetrieval } from '../src/eval/retrieval-eval.js';
+import { loadConfig } from '../src/platform/config.js';
 
 const { values } = parseArgs({
   options: {

@@ -6,16 +6,16 @@
  */
 import { createInterface } from 'node:readline/promises';
 import pino from 'pino';
-import { loadConfig } from '../src/config.js';
-import { botFor } from '../src/conversations/bot.js';
-import { getConversation, openConversation, setStatus } from '../src/conversations/store.js';
-import { handleCustomerMessage } from '../src/conversations/turn.js';
-import { migrate } from '../src/db/migrate.js';
-import { openPostgres } from '../src/db/postgres.js';
-import { throwawayDatabase } from '../src/db/throwaway.js';
-import { Problem } from '../src/http/problem.js';
+import { botFor } from '../src/bot/bot.js';
+import { handleCustomerMessage } from '../src/bot/turn.js';
+import { getConversation, openConversation, setStatus } from '../src/inbox/store.js';
 import { createEmbedder } from '../src/knowledge/embedders.js';
 import { knowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { loadConfig } from '../src/platform/config.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { openPostgres } from '../src/platform/db/postgres.js';
+import { throwawayDatabase } from '../src/platform/db/throwaway.js';
+import { Problem } from '../src/platform/http/problem.js';
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;

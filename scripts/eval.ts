@@ -5,12 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { createLlmClient } from '../src/answer/llm-client.js';
-import { llmConfigured, loadConfig } from '../src/config.js';
+import { createLlmClient } from '../src/bot/llm-client.js';
 import { evaluateRetrieval, precisionCoverage } from '../src/eval/retrieval-eval.js';
 import { evaluateSentiment } from '../src/eval/sentiment-eval.js';
-import { llmSentimentScorer } from '../src/sentiment/llm.js';
-import { localSentimentScorer } from '../src/sentiment/local.js';
+import { llmConfigured, loadConfig } from '../src/platform/config.js';
+import { llmSentimentScorer } from '../src/understanding/sentiment/llm.js';
+import { localSentimentScorer } from '../src/understanding/sentiment/local.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

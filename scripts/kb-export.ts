@@ -4,11 +4,11 @@
  * `kb:ingest DIR` of the result changes nothing: import and export round-trip losslessly.
  */
 import { resolve } from 'node:path';
-import { loadConfig } from '../src/config.js';
-import { claimDataDir, DataDirInUseError } from '../src/db/data-dir-lock.js';
-import { openDatabase } from '../src/db/open.js';
 import { listArticles } from '../src/knowledge/articles.js';
 import { writeFolder } from '../src/knowledge/folder.js';
+import { loadConfig } from '../src/platform/config.js';
+import { claimDataDir, DataDirInUseError } from '../src/platform/db/data-dir-lock.js';
+import { openDatabase } from '../src/platform/db/open.js';
 
 const dir = process.argv[2];
 if (!dir || dir.startsWith('-')) {

@@ -13,18 +13,18 @@ import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { type Config, ConfigError, loadConfig } from '../src/config.js';
-import { claimDataDir, DataDirInUseError } from '../src/db/data-dir-lock.js';
-import type { Db } from '../src/db/db.js';
-import { openDatabase } from '../src/db/open.js';
-import type { Deps } from '../src/deps.js';
-import { createMetrics } from '../src/http/metrics.js';
-import type { JobHandler, JobRunner, ProgressEvent } from '../src/jobs/jobs.js';
-import { openJobRunner } from '../src/jobs/open.js';
 import { createEmbedder } from '../src/knowledge/embedders.js';
 import { KB_JOBS, knowledgeJobs } from '../src/knowledge/jobs.js';
 import { type ImportReport, knowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { createLogger } from '../src/log.js';
+import { type Config, ConfigError, loadConfig } from '../src/platform/config.js';
+import { claimDataDir, DataDirInUseError } from '../src/platform/db/data-dir-lock.js';
+import type { Db } from '../src/platform/db/db.js';
+import { openDatabase } from '../src/platform/db/open.js';
+import type { Deps } from '../src/platform/deps.js';
+import { createMetrics } from '../src/platform/http/metrics.js';
+import type { JobHandler, JobRunner, ProgressEvent } from '../src/platform/jobs/jobs.js';
+import { openJobRunner } from '../src/platform/jobs/open.js';
+import { createLogger } from '../src/platform/log.js';
 
 const USAGE = `Usage: npm run kb:ingest [DIR]
 

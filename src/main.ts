@@ -1,8 +1,8 @@
-import { type Config, ConfigError, loadConfig } from './config.js';
-import { DataDirInUseError } from './db/data-dir-lock.js';
-import { features } from './features.js';
-import { createLogger } from './log.js';
-import { type Running, startService } from './server.js';
+import { features } from './modules.js';
+import { type Config, ConfigError, loadConfig } from './platform/config.js';
+import { DataDirInUseError } from './platform/db/data-dir-lock.js';
+import { createLogger } from './platform/log.js';
+import { type Running, startService } from './platform/server.js';
 
 async function main() {
   let config: Config;

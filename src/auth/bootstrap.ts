@@ -1,5 +1,5 @@
-import type { Config } from '../config.js';
-import type { Db } from '../db/db.js';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/db/db.js';
 import { countStaff, createStaff } from './staff.js';
 import { randomToken } from './tokens.js';
 

@@ -1,8 +1,8 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import type { Db } from '../db/db.js';
-import type { AppEnv } from '../http/env.js';
-import { Problem, problems } from '../http/problem.js';
+import type { Db } from '../platform/db/db.js';
+import type { AppEnv } from '../platform/http/env.js';
+import { Problem, problems } from '../platform/http/problem.js';
 import { principalForApiKey } from './api-keys.js';
 import type { Role } from './roles.js';
 import { principalForSession } from './sessions.js';

@@ -1,9 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Deps } from '../deps.js';
-import type { AppEnv } from '../http/env.js';
-import { problems } from '../http/problem.js';
-import { jsonBody, jsonResponse, route } from '../http/route.js';
+import type { Deps } from '../platform/deps.js';
+import type { AppEnv } from '../platform/http/env.js';
+import { problems } from '../platform/http/problem.js';
+import { jsonBody, jsonResponse, route } from '../platform/http/route.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import { SESSION_COOKIE } from './middleware.js';
 import { verifyPassword } from './password.js';

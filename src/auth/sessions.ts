@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/db.js';
-import { one } from '../db/db.js';
+import type { Queryable } from '../platform/db/db.js';
+import { one } from '../platform/db/db.js';
 import type { Principal, Role } from './roles.js';
 import { randomToken, tokenHash } from './tokens.js';
 

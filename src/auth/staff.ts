@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/db.js';
-import { one } from '../db/db.js';
+import type { Queryable } from '../platform/db/db.js';
+import { one } from '../platform/db/db.js';
 import { hashPassword } from './password.js';
 import type { Role } from './roles.js';
 

@@ -1,10 +1,10 @@
-import type { Db } from '../db/db.js';
 import type { ArticleContent } from '../knowledge/article.js';
 import { ensureVectorIndex, refreshIdf, setActiveModel } from '../knowledge/embedding-store.js';
 import { indexArticle } from '../knowledge/index-article.js';
 import { refreshIntentModel } from '../knowledge/intent-model.js';
 import { INTENT_DIMS, type KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../knowledge/local-embedder.js';
+import type { Db } from '../platform/db/db.js';
 import { round, since } from './stats.js';
 
 export interface IngestReport {

@@ -1,6 +1,6 @@
 import { cpus, totalmem } from 'node:os';
-import type { Db } from '../db/db.js';
-import { one } from '../db/db.js';
+import type { Db } from '../platform/db/db.js';
+import { one } from '../platform/db/db.js';
 
 export interface Machine {
   cpu: string;

@@ -1,6 +1,6 @@
-import type { Db } from '../db/db.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { withSettings } from '../knowledge/vector-search.js';
+import type { Db } from '../platform/db/db.js';
 import { modeName, modeSql, type PreparedQuery, type ScanMode } from './retrieval.js';
 
 export interface PlanReport {

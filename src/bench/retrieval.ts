@@ -1,4 +1,3 @@
-import type { Db } from '../db/db.js';
 import type { RetrievalCase } from '../eval/cases.js';
 import { toVectorLiteral } from '../knowledge/embedder.js';
 import { loadIdf } from '../knowledge/embedding-store.js';
@@ -15,6 +14,7 @@ import {
   nearestEmbeddingsSql,
   withSettings,
 } from '../knowledge/vector-search.js';
+import type { Db } from '../platform/db/db.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { terms } from '../text/tokenise.js';
 import { type LatencySummary, round, since, summarise } from './stats.js';

@@ -1,6 +1,6 @@
-import { openConversation } from '../conversations/store.js';
-import type { TurnDeps } from '../conversations/turn.js';
-import { handleCustomerMessage } from '../conversations/turn.js';
+import type { TurnDeps } from '../bot/turn.js';
+import { handleCustomerMessage } from '../bot/turn.js';
+import { openConversation } from '../inbox/store.js';
 import { type LatencySummary, round, since, summarise } from './stats.js';
 
 export interface TurnLoad {

@@ -1,11 +1,11 @@
 import pino from 'pino';
-import type { Config } from '../config.js';
-import { botFor } from '../conversations/bot.js';
-import { openConversation } from '../conversations/store.js';
-import { handleCustomerMessage } from '../conversations/turn.js';
-import { throwawayDatabase } from '../db/throwaway.js';
+import { botFor } from '../bot/bot.js';
+import { handleCustomerMessage } from '../bot/turn.js';
+import { openConversation } from '../inbox/store.js';
 import { createEmbedder } from '../knowledge/embedders.js';
 import { knowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Config } from '../platform/config.js';
+import { throwawayDatabase } from '../platform/db/throwaway.js';
 import { percentile, readRetrievalCases } from './cases.js';
 
 export interface RetrievalReport {
@@ -51,7 +51,7 @@ export async function evaluateRetrieval(
     const imported = await kb.importFolder(kbDir);
     const retriever = await kb.retriever();
     const bot = botFor({ db, kb, config, log: pino({ level: 'silent' }) });
-    const { evidenceOf } = await import('../answer/confidence.js');
+    const { evidenceOf } = await import('../bot/confidence.js');
     const outcomes: CaseOutcome[] = [];
     const latencies: number[] = [];
     for (const [i, c] of cases.entries()) {

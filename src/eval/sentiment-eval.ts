@@ -1,4 +1,4 @@
-import type { SentimentLabel, SentimentScorer } from '../sentiment/sentiment.js';
+import type { SentimentLabel, SentimentScorer } from '../understanding/sentiment/sentiment.js';
 import { readSentimentCases } from './cases.js';
 
 const LABELS: SentimentLabel[] = ['negative', 'neutral', 'positive'];

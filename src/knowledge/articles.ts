@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/db.js';
-import { one } from '../db/db.js';
+import type { Queryable } from '../platform/db/db.js';
+import { one } from '../platform/db/db.js';
 import type { Article, ArticleContent, ArticleStatus } from './article.js';
 
 /** The versioned fields of an article (a new version records which of them changed). */

@@ -1,5 +1,5 @@
-import type { Config } from '../config.js';
-import { llmConfigured } from '../config.js';
+import type { Config } from '../platform/config.js';
+import { llmConfigured } from '../platform/config.js';
 import type { Embedder } from './embedder.js';
 import { LocalHashEmbedder } from './local-embedder.js';
 import { OpenAIEmbedder } from './openai-embedder.js';

@@ -1,5 +1,5 @@
-import type { Db, Queryable } from '../db/db.js';
-import { one } from '../db/db.js';
+import type { Db, Queryable } from '../platform/db/db.js';
+import { one } from '../platform/db/db.js';
 import type { Embedder } from './embedder.js';
 import { parseVector, toVectorLiteral } from './embedder.js';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { one } from '../db/db.js';
-import { jobIdFor } from '../jobs/jobs.js';
-import type { Feature } from '../server.js';
+import { one } from '../platform/db/db.js';
+import { jobIdFor } from '../platform/jobs/jobs.js';
+import type { Feature } from '../platform/server.js';
 import { KB_JOBS, knowledgeJobs } from './jobs.js';
 import { knowledgeRoutes } from './routes.js';
 

@@ -1,5 +1,5 @@
-import type { Db } from '../db/db.js';
-import { one } from '../db/db.js';
+import type { Db } from '../platform/db/db.js';
+import { one } from '../platform/db/db.js';
 import { getArticle } from './articles.js';
 import { chunkArticle } from './chunk.js';
 import type { Embedder } from './embedder.js';

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db/db.js';
+import type { Db, Queryable } from '../platform/db/db.js';
 import { toVectorLiteral } from './embedder.js';
 import type { LocalHashEmbedder } from './local-embedder.js';
 

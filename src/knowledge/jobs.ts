@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Deps } from '../deps.js';
-import type { JobHandler } from '../jobs/jobs.js';
+import type { Deps } from '../platform/deps.js';
+import type { JobHandler } from '../platform/jobs/jobs.js';
 
 export const KB_JOBS = {
   indexArticle: 'kb-index-article',

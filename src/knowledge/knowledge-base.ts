@@ -1,4 +1,4 @@
-import type { Db } from '../db/db.js';
+import type { Db } from '../platform/db/db.js';
 import type { ArticleContent } from './article.js';
 import { createArticle, getArticle, updateArticle } from './articles.js';
 import { chunkArticle } from './chunk.js';

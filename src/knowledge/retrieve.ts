@@ -1,4 +1,4 @@
-import type { Db } from '../db/db.js';
+import type { Db } from '../platform/db/db.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { terms } from '../text/tokenise.js';
 import type { ChunkKind } from './chunk.js';

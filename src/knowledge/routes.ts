@@ -1,11 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Principal, ROLES } from '../auth/roles.js';
-import type { Queryable } from '../db/db.js';
-import type { Deps } from '../deps.js';
-import type { AppEnv } from '../http/env.js';
-import { problems } from '../http/problem.js';
-import { jsonBody, jsonResponse, problemResponse, route } from '../http/route.js';
-import { jobIdFor } from '../jobs/jobs.js';
+import type { Queryable } from '../platform/db/db.js';
+import type { Deps } from '../platform/deps.js';
+import type { AppEnv } from '../platform/http/env.js';
+import { problems } from '../platform/http/problem.js';
+import { jsonBody, jsonResponse, problemResponse, route } from '../platform/http/route.js';
+import { jobIdFor } from '../platform/jobs/jobs.js';
 import { ARTICLE_STATUSES, type Article, type ArticleContent, frontMatterSchema, MAX_BODY_CHARS } from './article.js';
 import {
   type ArticleVersion,

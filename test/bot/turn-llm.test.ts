@@ -9,12 +9,12 @@ import { readFileSync } from 'node:fs';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { botFor } from '../../src/conversations/bot.js';
-import { openConversation } from '../../src/conversations/store.js';
-import { handleCustomerMessage, type TurnResult } from '../../src/conversations/turn.js';
-import { handoffNotice } from '../../src/handoff/policy.js';
-import { createLogger } from '../../src/log.js';
-import { localSentimentScorer } from '../../src/sentiment/local.js';
+import { botFor } from '../../src/bot/bot.js';
+import { handoffNotice } from '../../src/bot/policy.js';
+import { handleCustomerMessage, type TurnResult } from '../../src/bot/turn.js';
+import { openConversation } from '../../src/inbox/store.js';
+import { createLogger } from '../../src/platform/log.js';
+import { localSentimentScorer } from '../../src/understanding/sentiment/local.js';
 import { testConfig, testDeps } from '../helpers/backends.js';
 
 const CHAT_URL = 'https://api.openai.com/v1/chat/completions';

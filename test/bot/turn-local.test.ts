@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { botFor } from '../../src/conversations/bot.js';
-import { openConversation } from '../../src/conversations/store.js';
-import { handleCustomerMessage } from '../../src/conversations/turn.js';
-import { features } from '../../src/features.js';
-import { handoffNotice } from '../../src/handoff/policy.js';
+import { botFor } from '../../src/bot/bot.js';
+import { handoffNotice } from '../../src/bot/policy.js';
+import { handleCustomerMessage } from '../../src/bot/turn.js';
+import { openConversation } from '../../src/inbox/store.js';
+import { features } from '../../src/modules.js';
+import { createApp } from '../../src/platform/http/app.js';
 import { redact } from '../../src/text/redact.js';
 import { silentLog, testConfig, testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimDataDir, DataDirInUseError } from '../../src/db/data-dir-lock.js';
-import { loadMigrations, migrate, pendingMigrations, splitStatements } from '../../src/db/migrate.js';
+import { claimDataDir, DataDirInUseError } from '../../src/platform/db/data-dir-lock.js';
+import { loadMigrations, migrate, pendingMigrations, splitStatements } from '../../src/platform/db/migrate.js';
 import { backend, testDatabase } from '../helpers/backends.js';
 
 describe(`migrations (${backend.database})`, () => {

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import type { Config } from '../../src/config.js';
-import { loadConfig } from '../../src/config.js';
-import type { Db } from '../../src/db/db.js';
-import { throwawayDatabase } from '../../src/db/throwaway.js';
-import type { Deps } from '../../src/deps.js';
-import { createMetrics } from '../../src/http/metrics.js';
-import type { JobHandler, JobRunner } from '../../src/jobs/jobs.js';
-import { openJobRunner } from '../../src/jobs/open.js';
 import { createEmbedder } from '../../src/knowledge/embedders.js';
 import { knowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import type { Config } from '../../src/platform/config.js';
+import { loadConfig } from '../../src/platform/config.js';
+import type { Db } from '../../src/platform/db/db.js';
+import { throwawayDatabase } from '../../src/platform/db/throwaway.js';
+import type { Deps } from '../../src/platform/deps.js';
+import { createMetrics } from '../../src/platform/http/metrics.js';
+import type { JobHandler, JobRunner } from '../../src/platform/jobs/jobs.js';
+import { openJobRunner } from '../../src/platform/jobs/open.js';
 
 /**
  * Tests run on PGlite + the in-process runner by default, and on real Postgres + BullMQ when

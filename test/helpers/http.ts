@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApiKey } from '../../src/auth/api-keys.js';
 import type { Role } from '../../src/auth/roles.js';
-import type { Db } from '../../src/db/db.js';
-import type { AppEnv } from '../../src/http/env.js';
+import type { Db } from '../../src/platform/db/db.js';
+import type { AppEnv } from '../../src/platform/http/env.js';
 
 export type App = OpenAPIHono<AppEnv>;
 

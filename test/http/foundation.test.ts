@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
 import { ensureFirstAdmin } from '../../src/auth/bootstrap.js';
 import { countStaff } from '../../src/auth/staff.js';
-import { features } from '../../src/features.js';
+import { features } from '../../src/modules.js';
+import { createApp } from '../../src/platform/http/app.js';
 import { testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobHandler, JobRunner } from '../../src/jobs/jobs.js';
+import type { JobHandler, JobRunner } from '../../src/platform/jobs/jobs.js';
 import { backend, testJobRunner } from '../helpers/backends.js';
 
 let runner: JobRunner | undefined;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
 import { knowledgeJobs } from '../../src/knowledge/jobs.js';
 import { knowledgeRoutes } from '../../src/knowledge/routes.js';
+import { createApp } from '../../src/platform/http/app.js';
 import { testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/db.js';
 import { hashText } from '../../src/knowledge/chunk.js';
 import { ensureEmbeddings } from '../../src/knowledge/embedding-store.js';
 import { knowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { OpenAIEmbedder } from '../../src/knowledge/openai-embedder.js';
+import type { Db } from '../../src/platform/db/db.js';
 import { testDatabase } from '../helpers/backends.js';
 
 interface EmbeddingRequest {

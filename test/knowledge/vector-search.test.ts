@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/db.js';
 import { toVectorLiteral } from '../../src/knowledge/embedder.js';
 import { knowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../../src/knowledge/local-embedder.js';
 import { exactChunksSql, nearestChunks } from '../../src/knowledge/vector-search.js';
+import type { Db } from '../../src/platform/db/db.js';
 import { testDatabase } from '../helpers/backends.js';
 
 const embedder = new LocalHashEmbedder();

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/roles.js';
+import type { Principal } from '../../auth/roles.js';
 
 export type AppEnv = {
   Variables: {

@@ -1,8 +1,8 @@
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import type { Metrics } from './http/metrics.js';
 import type { JobRunner } from './jobs/jobs.js';
-import type { KnowledgeBase } from './knowledge/knowledge-base.js';
 import type { Logger } from './log.js';
 
 /** What the composition root hands to every feature. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseForSearch } from '../text/normalise.js';
-import { tokenise } from '../text/tokenise.js';
+import { normaliseForSearch } from '../../text/normalise.js';
+import { tokenise } from '../../text/tokenise.js';
 import { arabicLexicon } from './lexicon-ar.js';
 import { englishLexicon } from './lexicon-en.js';
 import { localSentimentScorer } from './local.js';

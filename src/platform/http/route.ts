@@ -1,7 +1,7 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireRoles } from '../auth/middleware.js';
-import type { Role } from '../auth/roles.js';
+import { requireRoles } from '../../auth/middleware.js';
+import type { Role } from '../../auth/roles.js';
 
 export const ProblemSchema = z
   .object({

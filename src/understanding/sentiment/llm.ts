@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../platform/log.js';
 import { labelFor, type SentimentScore, type SentimentScorer } from './sentiment.js';
 
 const output = z.object({ score: z.number().min(-1).max(1) });

@@ -1,4 +1,4 @@
-import type { Feature } from '../server.js';
+import type { Feature } from '../../platform/server.js';
 import { conversationRoutes } from './routes.js';
 
 export const conversationsFeature: Feature = { routes: conversationRoutes };

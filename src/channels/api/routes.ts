@@ -1,11 +1,8 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Principal } from '../auth/roles.js';
-import type { Deps } from '../deps.js';
-import { listHandoffs } from '../handoff/handoffs.js';
-import type { AppEnv } from '../http/env.js';
-import { problems } from '../http/problem.js';
-import { jsonBody, jsonResponse, route } from '../http/route.js';
-import { botFor } from './bot.js';
+import type { Principal } from '../../auth/roles.js';
+import { botFor } from '../../bot/bot.js';
+import { handleCustomerMessage } from '../../bot/turn.js';
+import { listHandoffs } from '../../inbox/handoffs.js';
 import {
   type Conversation,
   getConversation,
@@ -13,8 +10,11 @@ import {
   type Message,
   openConversation,
   setStatus,
-} from './store.js';
-import { handleCustomerMessage } from './turn.js';
+} from '../../inbox/store.js';
+import type { Deps } from '../../platform/deps.js';
+import type { AppEnv } from '../../platform/http/env.js';
+import { problems } from '../../platform/http/problem.js';
+import { jsonBody, jsonResponse, route } from '../../platform/http/route.js';
 
 const READERS = ['agent', 'supervisor', 'admin'] as const;
 

@@ -3,13 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { authenticate } from './auth/middleware.js';
-import { authRoutes } from './auth/routes.js';
-import type { Deps } from './deps.js';
-import type { AppEnv } from './http/env.js';
-import { errorHandler, zodIssuesToProblem } from './http/errors.js';
-import { problems } from './http/problem.js';
-import { systemRoutes } from './http/system-routes.js';
+import { authenticate } from '../../auth/middleware.js';
+import { authRoutes } from '../../auth/routes.js';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from './env.js';
+import { errorHandler, zodIssuesToProblem } from './errors.js';
+import { problems } from './problem.js';
+import { systemRoutes } from './system-routes.js';
 
 export type FeatureRoutes = (deps: Deps) => OpenAPIHono<AppEnv>;
 

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import type { Config } from '../config.js';
+import type { Config } from '../platform/config.js';
 
 /**
  * One client for OpenAI or any compatible server. The SDK retries 429 and 5xx with backoff

@@ -1,17 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp, type FeatureRoutes } from './app.js';
-import { ensureFirstAdmin } from './auth/bootstrap.js';
+import { ensureFirstAdmin } from '../auth/bootstrap.js';
+import { createEmbedder } from '../knowledge/embedders.js';
+import { knowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Config } from './config.js';
 import { claimDataDir } from './db/data-dir-lock.js';
 import { openDatabase } from './db/open.js';
 import type { Deps } from './deps.js';
+import { createApp, type FeatureRoutes } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import type { JobHandler } from './jobs/jobs.js';
 import { openJobRunner } from './jobs/open.js';
-import { createEmbedder } from './knowledge/embedders.js';
-import { knowledgeBase } from './knowledge/knowledge-base.js';
 import type { Logger } from './log.js';
 
 export interface Feature {

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import type { Logger } from '../log.js';
+import type { Logger } from '../platform/log.js';
 import type { Answer, Answerer, AnswerInput, Citation } from './answerer.js';
 import { ModelUnavailableError } from './answerer.js';
 import { evidenceOf, retrievalConfidence } from './confidence.js';

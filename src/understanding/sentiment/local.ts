@@ -16,9 +16,9 @@
  *     message outweighs what came before; "!" amplifies, "??" reads as exasperation.
  *  4. Sum, squash with tanh into -1..1, label with `labelFor`.
  */
-import { detectLanguage } from '../text/language.js';
-import { normaliseArabic, normaliseForSearch } from '../text/normalise.js';
-import { tokenise } from '../text/tokenise.js';
+import { detectLanguage } from '../../text/language.js';
+import { normaliseArabic, normaliseForSearch } from '../../text/normalise.js';
+import { tokenise } from '../../text/tokenise.js';
 import { arabicLexicon } from './lexicon-ar.js';
 import { englishLexicon } from './lexicon-en.js';
 import { labelFor, type SentimentLexicon, type SentimentScore, type SentimentScorer } from './sentiment.js';

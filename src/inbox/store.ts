@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/db.js';
-import { one } from '../db/db.js';
+import type { Queryable } from '../platform/db/db.js';
+import { one } from '../platform/db/db.js';
 import type { Lang } from '../text/language.js';
 
 export type ConversationStatus = 'bot' | 'waiting_human' | 'assigned' | 'resolved' | 'closed';

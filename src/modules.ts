@@ -1,6 +1,6 @@
-import { conversationsFeature } from './conversations/feature.js';
+import { conversationsFeature } from './channels/api/feature.js';
 import { knowledgeFeature } from './knowledge/feature.js';
-import type { Feature } from './server.js';
+import type { Feature } from './platform/server.js';
 
 /** Every feature of the service, in the order data flows (knowledge → turn → consoles). */
 export const features: Feature[] = [knowledgeFeature, conversationsFeature];

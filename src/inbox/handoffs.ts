@@ -1,6 +1,6 @@
-import type { Queryable } from '../db/db.js';
-import { one } from '../db/db.js';
-import type { HandoffReason } from './policy.js';
+import type { HandoffReason } from '../bot/policy.js';
+import type { Queryable } from '../platform/db/db.js';
+import { one } from '../platform/db/db.js';
 
 export interface HandoffRecord {
   id: string;

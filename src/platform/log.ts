@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { redactDeep } from './text/redact.js';
+import { redactDeep } from '../text/redact.js';
 
 export type { Logger };
 

@@ -1,10 +1,10 @@
-import { llmAnswerer } from '../answer/llm.js';
-import { createLlmClient } from '../answer/llm-client.js';
-import { localAnswerer } from '../answer/local.js';
-import { llmConfigured } from '../config.js';
-import type { Deps } from '../deps.js';
-import { llmSentimentScorer } from '../sentiment/llm.js';
-import { localSentimentScorer } from '../sentiment/local.js';
+import { llmConfigured } from '../platform/config.js';
+import type { Deps } from '../platform/deps.js';
+import { llmSentimentScorer } from '../understanding/sentiment/llm.js';
+import { localSentimentScorer } from '../understanding/sentiment/local.js';
+import { llmAnswerer } from './llm.js';
+import { createLlmClient } from './llm-client.js';
+import { localAnswerer } from './local.js';
 import type { TurnDeps } from './turn.js';
 
 /** The bot's parts for the running configuration: local models always, the LLM when configured. */

@@ -1,28 +1,4 @@
-import type { Answer, Answerer } from '../answer/answerer.js';
-import { ModelUnavailableError } from '../answer/answerer.js';
-import type { Config } from '../config.js';
-import type { Db } from '../db/db.js';
-import { type HandoffRecord, recordHandoff } from '../handoff/handoffs.js';
-import { asksForHuman } from '../handoff/human-request.js';
-import { onlySaysNotHelped, saysNotHelped } from '../handoff/not-helped.js';
-import {
-  type HandoffReason,
-  handoffNotice,
-  handoffPriority,
-  isSensitive,
-  rephraseRequest,
-  sentimentNeedsPerson,
-} from '../handoff/policy.js';
-import type { Metrics } from '../http/metrics.js';
-import { problems } from '../http/problem.js';
-import { getArticle } from '../knowledge/articles.js';
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import type { Retrieval } from '../knowledge/retrieve.js';
-import type { Logger } from '../log.js';
-import type { SentimentScore, SentimentScorer } from '../sentiment/sentiment.js';
-import { detectLanguage, type Lang } from '../text/language.js';
-import { PII_PLACEHOLDER, redact } from '../text/redact.js';
-import { smallTalk, smallTalkReply } from './small-talk.js';
+import { type HandoffRecord, recordHandoff } from '../inbox/handoffs.js';
 import {
   addModelCalls,
   type Conversation,
@@ -33,8 +9,32 @@ import {
   setSentiment,
   storeBotMessage,
   storeCustomerMessage,
-} from './store.js';
-import { validateMessageText } from './validate.js';
+} from '../inbox/store.js';
+import { validateMessageText } from '../inbox/validate.js';
+import { getArticle } from '../knowledge/articles.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Retrieval } from '../knowledge/retrieve.js';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/db/db.js';
+import type { Metrics } from '../platform/http/metrics.js';
+import { problems } from '../platform/http/problem.js';
+import type { Logger } from '../platform/log.js';
+import { detectLanguage, type Lang } from '../text/language.js';
+import { PII_PLACEHOLDER, redact } from '../text/redact.js';
+import { asksForHuman } from '../understanding/human-request.js';
+import { onlySaysNotHelped, saysNotHelped } from '../understanding/not-helped.js';
+import type { SentimentScore, SentimentScorer } from '../understanding/sentiment/sentiment.js';
+import { smallTalk, smallTalkReply } from '../understanding/small-talk.js';
+import type { Answer, Answerer } from './answerer.js';
+import { ModelUnavailableError } from './answerer.js';
+import {
+  type HandoffReason,
+  handoffNotice,
+  handoffPriority,
+  isSensitive,
+  rephraseRequest,
+  sentimentNeedsPerson,
+} from './policy.js';
 
 export interface TurnDeps {
   db: Db;

@@ -23,11 +23,12 @@ import {
 import { type StorageReport, statistics, storage } from '../src/bench/storage.js';
 import { syntheticKnowledgeBase } from '../src/bench/synthetic.js';
 import { type TurnLoad, turnLoad } from '../src/bench/turns.js';
-import { botFor } from '../src/bot/bot.js';
 import { readRetrievalCases } from '../src/eval/cases.js';
 import { readFolder } from '../src/knowledge/folder.js';
 import { knowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../src/knowledge/local-embedder.js';
+import { buildService } from '../src/modules.js';
+import { compose } from '../src/platform/compose.js';
 import { loadConfig } from '../src/platform/config.js';
 import { throwawayDatabase } from '../src/platform/db/throwaway.js';
 
@@ -133,7 +134,12 @@ for (const size of sizes) {
     if (!(await intentModelInUse(kb, prepared[0] as (typeof prepared)[number])))
       throw new Error('the retriever does not see the intent model the bench trained (INTENT_DIMS changed?)');
     const phases: PhaseResult[] = [];
-    const bot = botFor({ db, kb, config, log: pino({ level: 'silent' }) });
+    // Turns go through the service as composed for the server: inbox, bot, outbox and delivery.
+    const service = await compose(config, pino({ level: 'silent' }), buildService({ kb, print: () => {} }), {
+      db,
+      prefix: `sanad-bench-${process.pid}-${size}`,
+    });
+    const bot = service.inbox;
     for (const phase of ['as ingested', 'analyzed'] as const) {
       let analyzeSeconds: number | undefined;
       if (phase === 'analyzed') {
@@ -169,6 +175,7 @@ for (const size of sizes) {
       });
     }
     const afterLoad = memory();
+    await service.close();
     await db.close();
     results.push({
       articles: size,
@@ -312,7 +319,7 @@ for (const r of results)
 if (turnSeconds > 0) {
   out.push('');
   out.push(
-    `Turns through handleCustomerMessage (botFor, local answerer), ${turnSeconds} s per level, a new conversation per turn`,
+    `Turns through inbox.receive (store, decide with the local answerer, apply with its events), ${turnSeconds} s per level, a new conversation per turn`,
   );
   out.push(
     table(

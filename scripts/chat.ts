@@ -7,10 +7,8 @@
 import { createInterface } from 'node:readline/promises';
 import pino from 'pino';
 import { botFor } from '../src/bot/bot.js';
-import { handleCustomerMessage } from '../src/bot/turn.js';
-import { getConversation, openConversation, setStatus } from '../src/inbox/store.js';
-import { createEmbedder } from '../src/knowledge/embedders.js';
-import { knowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { buildService } from '../src/modules.js';
+import { compose } from '../src/platform/compose.js';
 import { loadConfig } from '../src/platform/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { openPostgres } from '../src/platform/db/postgres.js';
@@ -23,14 +21,18 @@ const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 
 const db = config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : await throwawayDatabase();
 await migrate(db);
-const kb = knowledgeBase(db, createEmbedder(config));
+const service = await compose(config, pino({ level: 'silent' }), buildService({ print: () => {} }), {
+  db,
+  prefix: `sanad-chat-${process.pid}`,
+});
+const { kb, inbox } = service;
 if (!config.DATABASE_URL) {
   const report = await kb.importFolder(config.KNOWLEDGE_BASE_DIR);
   console.log(
     dim(`loaded ${report.created.length} articles from ${config.KNOWLEDGE_BASE_DIR} into a throw-away database`),
   );
 }
-const bot = botFor({ db, kb, config, log: pino({ level: 'silent' }) });
+const bot = botFor({ kb, config, log: pino({ level: 'silent' }) });
 console.log(
   dim(
     `answerer: ${bot.llm ? `LLM (${config.CHAT_MODEL}) with local fallback` : 'local (extractive)'}; sentiment: ${bot.sentiment.name}; threshold ${config.ANSWER_THRESHOLD}`,
@@ -38,7 +40,8 @@ console.log(
 );
 console.log(dim('Write in Arabic or English. /new starts a new conversation, /quit leaves.\n'));
 
-let conversation = await openConversation(db, { channel: 'cli', externalId: `cli-${process.pid}` });
+const openOne = () => inbox.open({ channel: 'api', externalId: `cli-${process.pid}` });
+let conversation = await openOne();
 const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
 rl.setPrompt('you › ');
 rl.prompt();
@@ -46,11 +49,12 @@ for await (const line of rl) {
   const text = line.trim();
   if (text === '/quit' || text === '/exit') break;
   if (text === '/new') {
-    conversation = await openConversation(db, { channel: 'cli', externalId: `cli-${process.pid}` });
+    conversation = await openOne();
     console.log(dim('new conversation'));
   } else if (text) {
     try {
-      const turn = await handleCustomerMessage(bot, conversation.id, text);
+      const outcome = await inbox.receive({ conversationId: conversation.id, text });
+      const turn = { ...outcome, sentiment: outcome.decision?.sentiment };
       const mood = turn.sentiment ? `sentiment ${turn.sentiment.label} ${turn.sentiment.score.toFixed(2)}` : '';
       if (turn.silent)
         console.log(dim(`(a person has this conversation; the bot stays silent — /new to start again) ${mood}`));
@@ -75,10 +79,9 @@ for await (const line of rl) {
       if (error instanceof Problem) console.log(dim(`  ${error.title}: ${error.detail}`));
       else throw error;
     }
-    const current = await getConversation(db, conversation.id);
-    if (current?.status === 'resolved') await setStatus(db, conversation.id, 'bot');
   }
   rl.prompt();
 }
 rl.close();
+await service.close();
 await db.close();

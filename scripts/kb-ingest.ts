@@ -10,20 +10,16 @@
  * 2 bad arguments, 75 the embedded data folder is in use (the server is running), 78 bad config.
  */
 import { statSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { constants, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { createEmbedder } from '../src/knowledge/embedders.js';
-import { KB_JOBS, knowledgeJobs } from '../src/knowledge/jobs.js';
-import { type ImportReport, knowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { KB_JOBS } from '../src/knowledge/jobs.js';
+import type { ImportReport } from '../src/knowledge/knowledge-base.js';
+import { buildService, type Service } from '../src/modules.js';
+import { type Composed, compose } from '../src/platform/compose.js';
 import { type Config, ConfigError, loadConfig } from '../src/platform/config.js';
 import { claimDataDir, DataDirInUseError } from '../src/platform/db/data-dir-lock.js';
-import type { Db } from '../src/platform/db/db.js';
-import { openDatabase } from '../src/platform/db/open.js';
-import type { Deps } from '../src/platform/deps.js';
-import { createMetrics } from '../src/platform/http/metrics.js';
-import type { JobHandler, JobRunner, ProgressEvent } from '../src/platform/jobs/jobs.js';
-import { openJobRunner } from '../src/platform/jobs/open.js';
+import type { ProgressEvent } from '../src/platform/jobs/jobs.js';
 import { createLogger } from '../src/platform/log.js';
 
 const USAGE = `Usage: npm run kb:ingest [DIR]
@@ -100,6 +96,32 @@ function actor(): string {
   }
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Makes `release` one-shot and also runs it when the import is interrupted (Ctrl-C, or a
+ * supervisor or test stopping it): otherwise the pid file would keep naming a process that is
+ * gone, which the next owner only takes over while no other process reuses that pid. One-shot,
+ * because once released another process may own the folder and its pid file must stay.
+ */
+function releaseOnSignal(release: () => void): () => void {
+  let held = true;
+  const once = () => {
+    if (!held) return;
+    held = false;
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    release();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    // The database is left unclosed, as the default signal action would leave it; the next
+    // open recovers it like any crash. Only the lock is worth giving back on the way out.
+    once();
+    process.exit(128 + constants.signals[signal]);
+  };
+  for (const signal of SIGNALS) process.once(signal, onSignal);
+  return once;
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     out(USAGE);
@@ -134,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
   let release = () => {};
   if (!config.DATABASE_URL) {
     try {
-      release = claimDataDir(config.DATA_DIR);
+      release = releaseOnSignal(claimDataDir(config.DATA_DIR));
     } catch (error) {
       if (error instanceof DataDirInUseError) {
         err(
@@ -149,15 +171,12 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  let db: Db | undefined;
-  let jobs: JobRunner | undefined;
+  let service: Composed<Service> | undefined;
   try {
-    db = await openDatabase(config);
-    let deps: Deps | undefined;
-    const handlers = new Map<string, JobHandler>(Object.entries(knowledgeJobs(() => deps as Deps)));
-    jobs = await openJobRunner(config, handlers, log);
-    const kb = knowledgeBase(db, createEmbedder(config));
-    deps = { config, db, jobs, log, metrics: createMetrics(), kb, lifecycle: { draining: false } };
+    // The same composition as the server's, without its start hooks: no sample loading, no recovery.
+    service = await compose(config, log, buildService({ print: () => {} }));
+    const { db, jobs } = service.platform;
+    const kb = service.kb;
     const where =
       db.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `the embedded database in ${resolve(config.DATA_DIR)}`;
     out(`Importing ${dir} (jobs: ${jobs.kind})`);
@@ -192,8 +211,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return report.failed.length > 0 ? 1 : 0;
   } finally {
-    await jobs?.close().catch(() => {});
-    await db?.close().catch(() => {});
+    await service?.close().catch(() => {});
     release();
   }
 }

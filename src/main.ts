@@ -1,4 +1,4 @@
-import { features } from './modules.js';
+import { buildService } from './modules.js';
 import { type Config, ConfigError, loadConfig } from './platform/config.js';
 import { DataDirInUseError } from './platform/db/data-dir-lock.js';
 import { createLogger } from './platform/log.js';
@@ -16,9 +16,9 @@ async function main() {
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
-  let running: Running;
+  let running: Running<unknown>;
   try {
-    running = await startService(config, log, features);
+    running = await startService(config, log, buildService());
   } catch (error) {
     if (error instanceof DataDirInUseError) {
       process.stderr.write(`${error.message}\n`);
@@ -27,7 +27,12 @@ async function main() {
     throw error;
   }
   log.info(
-    { port: running.port, database: running.deps.db.kind, jobs: running.deps.jobs.kind },
+    {
+      port: running.port,
+      database: running.service.platform.db.kind,
+      jobs: running.service.platform.jobs.kind,
+      liveBus: running.service.platform.bus.kind,
+    },
     `Sanad listening on http://localhost:${running.port} (docs at /docs)`,
   );
   let stopping = false;

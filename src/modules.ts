@@ -1,6 +1,40 @@
-import { conversationsFeature } from './channels/api/feature.js';
-import { knowledgeFeature } from './knowledge/feature.js';
-import type { Feature } from './platform/server.js';
+import { authModule } from './auth/index.js';
+import { botModule } from './bot/index.js';
+import { apiChannel } from './channels/api/index.js';
+import type { Channel } from './channels/index.js';
+import { channelsModule } from './channels/index.js';
+import { inboxModule } from './inbox/index.js';
+import { type KnowledgeBase, knowledgeModule } from './knowledge/index.js';
+import type { Platform } from './platform/module.js';
 
-/** Every feature of the service, in the order data flows (knowledge → turn → consoles). */
-export const features: Feature[] = [knowledgeFeature, conversationsFeature];
+export interface ServiceOptions {
+  /** Where the first admin's generated password is shown. */
+  print?: (text: string) => void;
+  /** Channels beyond the REST API (tests add a fake one). */
+  channels?: Channel[];
+  /** A knowledge base built by the caller (the bench's synthetic ones). */
+  kb?: KnowledgeBase;
+}
+
+/**
+ * Every module of the service, in the order data flows: channel → inbox → bot (reading the
+ * knowledge base) → events → delivery and live feeds. Each is built from the platform and the
+ * modules upstream of it, never the other way.
+ */
+export function buildService(options: ServiceOptions = {}) {
+  return (platform: Platform) => {
+    const auth = authModule(platform, { print: options.print });
+    const knowledge = knowledgeModule(platform, { kb: options.kb });
+    const bot = botModule(platform, knowledge.kb);
+    const inbox = inboxModule(platform, bot.decide);
+    const channels = channelsModule(platform, [apiChannel(platform, inbox), ...(options.channels ?? [])]);
+    return {
+      kb: knowledge.kb,
+      decide: bot.decide,
+      inbox,
+      modules: [auth, knowledge.module, bot.module, inbox.module, channels],
+    };
+  };
+}
+
+export type Service = ReturnType<ReturnType<typeof buildService>>;

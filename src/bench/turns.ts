@@ -1,6 +1,4 @@
-import type { TurnDeps } from '../bot/turn.js';
-import { handleCustomerMessage } from '../bot/turn.js';
-import { openConversation } from '../inbox/store.js';
+import type { Inbox } from '../inbox/index.js';
 import { type LatencySummary, round, since, summarise } from './stats.js';
 
 export interface TurnLoad {
@@ -22,7 +20,7 @@ export interface TurnLoad {
  * opening included.
  */
 export async function turnLoad(
-  bot: TurnDeps,
+  inbox: Inbox,
   questions: string[],
   options: { concurrency: number; seconds: number; maxTurns: number; label: string },
 ): Promise<TurnLoad> {
@@ -38,12 +36,15 @@ export async function turnLoad(
     while (performance.now() < deadline && next < maxTurns) {
       const i = next++;
       try {
-        const conversation = await openConversation(bot.db, {
-          channel: 'bench',
+        const conversation = await inbox.open({
+          channel: 'api',
           externalId: `${options.label}-c${concurrency}-${i}`,
         });
         const t = performance.now();
-        const turn = await handleCustomerMessage(bot, conversation.id, questions[i % questions.length] as string);
+        const turn = await inbox.receive({
+          conversationId: conversation.id,
+          text: questions[i % questions.length] as string,
+        });
         latencies.push(since(t));
         const outcome = turn.handoff ? turn.handoff.reason : turn.reply ? 'answered' : 'silent';
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;

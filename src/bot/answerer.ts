@@ -28,10 +28,21 @@ export interface Answer {
   modelCalls?: number;
 }
 
+export interface AnswerOptions {
+  /**
+   * Called with the answer text so far, each time it grows, so a channel can show it while it
+   * is written. A draft only: the returned Answer decides what is sent (it may be no answer at
+   * all), and a repair turn starts a new draft.
+   */
+  onText?: (soFar: string) => void;
+  /** Aborting it stops the model call; the answer then rejects with ModelUnavailableError. */
+  signal?: AbortSignal;
+}
+
 /** Both answerers (extractive local, grounded LLM) sit behind this. */
 export interface Answerer {
   readonly kind: 'local' | 'llm';
-  answer(input: AnswerInput): Promise<Answer>;
+  answer(input: AnswerInput, options?: AnswerOptions): Promise<Answer>;
 }
 
 export class ModelUnavailableError extends Error {

@@ -1,9 +1,12 @@
 import OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { Stream } from 'openai/streaming';
 import { z } from 'zod';
 import type { Logger } from '../platform/log.js';
-import type { Answer, Answerer, AnswerInput, Citation } from './answerer.js';
+import type { Answer, Answerer, AnswerInput, AnswerOptions, Citation } from './answerer.js';
 import { ModelUnavailableError } from './answerer.js';
 import { evidenceOf, retrievalConfidence } from './confidence.js';
+import { jsonStringField } from './partial-json.js';
 import { ANSWER_PROMPT_VERSION, loadPrompt } from './prompts.js';
 
 const modelOutput = z.object({
@@ -24,6 +27,8 @@ interface Passage extends Citation {
  * The grounded LLM answerer: the model sees only retrieved passages, must answer from them
  * and cite them. Output is JSON validated with zod; a citation that was not among the
  * passages, or output still invalid after one repair turn, counts as no answer.
+ * With `onText` the reply is streamed and its `answer` field shown as it grows; the answer
+ * returned is the same as without.
  */
 export function llmAnswerer(
   client: OpenAI,
@@ -31,7 +36,7 @@ export function llmAnswerer(
 ): Answerer {
   return {
     kind: 'llm',
-    async answer(input: AnswerInput): Promise<Answer & { modelCalls: number }> {
+    async answer(input: AnswerInput, answerOptions: AnswerOptions = {}): Promise<Answer & { modelCalls: number }> {
       const passages = passagesOf(input);
       const base = retrievalConfidence(evidenceOf(input.retrieval));
       if (passages.length === 0) {
@@ -49,10 +54,10 @@ export function llmAnswerer(
       }));
 
       let calls = 0;
-      let conversation = messages;
+      let conversation: ChatMessage[] = messages;
       for (let attempt = 0; attempt < 2; attempt++) {
         calls++;
-        const content = await complete(client, options, conversation);
+        const content = await complete(client, options, conversation, answerOptions);
         const parsed = safeJson(content);
         const checked = parsed === undefined ? undefined : modelOutput.safeParse(parsed);
         if (checked?.success) {
@@ -83,7 +88,7 @@ export function llmAnswerer(
         }
         conversation = [
           ...messages,
-          { role: 'assistant' as never, content },
+          { role: 'assistant', content },
           {
             role: 'user',
             content:
@@ -96,23 +101,51 @@ export function llmAnswerer(
   };
 }
 
+type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
+
 async function complete(
   client: OpenAI,
   options: { model: string; onCall?: (result: string) => void },
-  messages: { role: 'system' | 'user' | 'assistant'; content: string }[],
+  messages: ChatMessage[],
+  { onText, signal }: AnswerOptions,
 ): Promise<string> {
-  try {
-    const res = await client.chat.completions.create({
-      model: options.model,
-      messages,
-      temperature: 0,
-      // json_object is understood by OpenAI and most compatible servers (vLLM, Ollama);
-      // the schema itself is enforced by zod below.
-      response_format: { type: 'json_object' },
+  const request = {
+    model: options.model,
+    messages,
+    temperature: 0,
+    // json_object is understood by OpenAI and most compatible servers (vLLM, Ollama);
+    // the schema itself is enforced by zod below.
+    response_format: { type: 'json_object' as const },
+  };
+  // An exception from onText is the caller's, not the model's: it must not read as "model unavailable".
+  let callerError: { error: unknown } | undefined;
+  const show =
+    onText &&
+    ((text: string) => {
+      try {
+        onText(text);
+      } catch (error) {
+        callerError = { error };
+        throw error;
+      }
     });
+  try {
+    const content = show
+      ? await streamed(
+          await orAbort(client.chat.completions.create({ ...request, stream: true }, { signal }), signal),
+          show,
+          signal,
+        )
+      : ((await orAbort(client.chat.completions.create(request, { signal }), signal)).choices[0]?.message?.content ??
+        '');
     options.onCall?.('ok');
-    return res.choices[0]?.message?.content ?? '';
+    return content;
   } catch (error) {
+    if (callerError) throw callerError.error;
+    if (signal?.aborted) {
+      options.onCall?.('aborted');
+      throw new ModelUnavailableError('the turn was cancelled before the model answered', signal.reason);
+    }
     options.onCall?.('error');
     if (
       error instanceof OpenAI.APIError &&
@@ -125,6 +158,56 @@ async function complete(
     }
     throw new ModelUnavailableError('the model did not answer in time or is overloaded', error);
   }
+}
+
+/** The whole streamed reply, showing its `answer` field each time it grows. */
+async function streamed(
+  stream: Stream<ChatCompletionChunk>,
+  show: (text: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const chunks = stream[Symbol.asyncIterator]();
+  const draft = jsonStringField('answer');
+  let content = '';
+  let shown = '';
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await orAbort(chunks.next(), signal);
+      if (next.done) break;
+      const delta = next.value.choices[0]?.delta?.content ?? '';
+      content += delta;
+      // Trimmed like the final answer, so the last draft is the text that will be sent.
+      const text = draft(delta).trim();
+      if (text.length <= shown.length) continue;
+      shown = text;
+      show(text);
+    }
+    finished = true;
+  } finally {
+    if (!finished) {
+      // Not awaited: a body that ignores the abort (msw's does) would never let us go.
+      stream.controller.abort();
+      chunks.return?.().catch(() => {});
+    }
+  }
+  // The SDK ends an aborted stream quietly, as if the model had finished.
+  signal?.throwIfAborted();
+  return content;
+}
+
+/**
+ * `work`, or a rejection with the signal's reason as soon as it is aborted: the SDK aborts its
+ * fetch, but a response body that ignores the abort would otherwise keep the turn waiting.
+ */
+function orAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 function safeJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import type { RetrievedArticle } from '../knowledge/retrieve.js';
-import type { Answer, Answerer, AnswerInput } from './answerer.js';
+import type { Answer, Answerer, AnswerInput, AnswerOptions } from './answerer.js';
 import { evidenceOf, retrievalConfidence } from './confidence.js';
 
 const MAX_ANSWER_CHARS = 700;
@@ -12,13 +12,15 @@ const MAX_ANSWER_CHARS = 700;
 export function localAnswerer(): Answerer {
   return {
     kind: 'local',
-    async answer({ lang, retrieval }: AnswerInput): Promise<Answer> {
+    async answer({ lang, retrieval }: AnswerInput, options?: AnswerOptions): Promise<Answer> {
       const article = pickArticle(retrieval.articles, lang);
       if (!article)
         return { text: '', citations: [], confidence: 0, answered: false, answerer: 'local', failure: 'no_candidates' };
       const confidence = retrievalConfidence(evidenceOf(retrieval));
       const passage = article.passages[0];
       const text = passage ? trimPassage(passage.content) : article.title;
+      // Nothing to stream: the quote exists whole, so it is one draft.
+      options?.onText?.(text);
       return {
         text,
         citations: [{ articleId: article.articleId, chunkId: passage?.chunkId ?? 0, title: article.title }],

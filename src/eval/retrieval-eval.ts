@@ -1,9 +1,6 @@
 import pino from 'pino';
-import { botFor } from '../bot/bot.js';
-import { handleCustomerMessage } from '../bot/turn.js';
-import { openConversation } from '../inbox/store.js';
-import { createEmbedder } from '../knowledge/embedders.js';
-import { knowledgeBase } from '../knowledge/knowledge-base.js';
+import { buildService } from '../modules.js';
+import { compose } from '../platform/compose.js';
 import type { Config } from '../platform/config.js';
 import { throwawayDatabase } from '../platform/db/throwaway.js';
 import { percentile, readRetrievalCases } from './cases.js';
@@ -45,22 +42,27 @@ export async function evaluateRetrieval(
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ report: RetrievalReport; outcomes: CaseOutcome[]; importFailures: string[] }> {
   const cases = await readRetrievalCases(casesFile);
+  // The service as it runs (inbox, bot, events), on a throw-away database, without its start hooks.
   const db = await throwawayDatabase(config.DATABASE_URL);
+  const service = await compose(config, pino({ level: 'silent' }), buildService({ print: () => {} }), {
+    db,
+    prefix: `sanad-eval-${process.pid}`,
+  });
   try {
-    const kb = knowledgeBase(db, createEmbedder(config));
+    const { kb, inbox } = service;
     const imported = await kb.importFolder(kbDir);
     const retriever = await kb.retriever();
-    const bot = botFor({ db, kb, config, log: pino({ level: 'silent' }) });
     const { evidenceOf } = await import('../bot/confidence.js');
     const outcomes: CaseOutcome[] = [];
     const latencies: number[] = [];
     for (const [i, c] of cases.entries()) {
       const retrieval = await retriever.retrieve(c.question, { lang: c.lang, limit: 10 });
       const found = retrieval.articles.findIndex((a) => a.articleId === c.expected);
-      const conversation = await openConversation(db, { channel: 'eval', externalId: `case-${i}` });
+      const conversation = await inbox.open({ channel: 'api', externalId: `eval-case-${i}` });
       const started = performance.now();
-      const turn = await handleCustomerMessage(bot, conversation.id, c.question);
+      const outcome = await inbox.receive({ conversationId: conversation.id, text: c.question });
       latencies.push(performance.now() - started);
+      const turn = { ...outcome, answer: outcome.decision?.answer, retrieval: outcome.decision?.retrieval };
       const answered = Boolean(turn.reply && !turn.handoff);
       outcomes.push({
         question: c.question,
@@ -81,6 +83,7 @@ export async function evaluateRetrieval(
       importFailures: imported.failed.map((f) => `${f.file}: ${f.field}: ${f.reason}`),
     };
   } finally {
+    await service.close();
     await db.close();
   }
 }

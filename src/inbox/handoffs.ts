@@ -53,3 +53,9 @@ export async function listHandoffs(db: Queryable, conversationId: string): Promi
     conversationId,
   ]);
 }
+
+export async function handoffFor(db: Queryable, messageId: string): Promise<HandoffRecord | undefined> {
+  return one<HandoffRecord>(db, 'SELECT * FROM handoffs WHERE message_id = $1 ORDER BY created_at LIMIT 1', [
+    messageId,
+  ]);
+}

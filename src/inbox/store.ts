@@ -18,6 +18,8 @@ export interface Conversation {
   model_calls: number;
   bot_failures: number;
   last_article_id: string | null;
+  turn_owner: string | null;
+  turn_lease_until: Date | null;
   created_at: Date;
   updated_at: Date;
   handed_off_at: Date | null;
@@ -37,6 +39,13 @@ export interface Message {
   confidence: number | null;
   citations: { articleId: string; chunkId: number; title: string }[];
   meta: Record<string, unknown>;
+  /** Customer messages: when the outcome was stored; null means it still needs a decision. */
+  decided_at: Date | null;
+  /** Bot and agent messages: the customer message they answer. */
+  reply_to: string | null;
+  delivery_status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | null;
+  delivery_error: string | null;
+  delivered_at: Date | null;
   created_at: Date;
 }
 
@@ -86,10 +95,12 @@ export async function storeCustomerMessage(
   return { message: existing as Message, duplicate: true };
 }
 
-export async function storeBotMessage(
-  db: Queryable,
+/** A bot reply to a customer message, queued for delivery on the conversation's channel. */
+export async function storeReply(
+  tx: Queryable,
   input: {
     conversationId: string;
+    replyTo: string;
     content: string;
     lang: Lang;
     confidence: number;
@@ -98,9 +109,9 @@ export async function storeBotMessage(
   },
 ): Promise<Message> {
   return (await one<Message>(
-    db,
-    `INSERT INTO messages (conversation_id, role, content, lang, confidence, citations, meta)
-     VALUES ($1, 'bot', $2, $3, $4, $5::text::jsonb, $6::text::jsonb) RETURNING *`,
+    tx,
+    `INSERT INTO messages (conversation_id, role, content, lang, confidence, citations, meta, reply_to, delivery_status)
+     VALUES ($1, 'bot', $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, 'queued') RETURNING *`,
     [
       input.conversationId,
       input.content,
@@ -108,25 +119,39 @@ export async function storeBotMessage(
       input.confidence,
       JSON.stringify(input.citations ?? []),
       JSON.stringify(input.meta ?? {}),
+      input.replyTo,
     ],
   )) as Message;
 }
 
-/** The reply that followed a customer message (for answering a duplicate delivery the same way). */
-export async function replyAfter(db: Queryable, message: Message): Promise<Message | undefined> {
+/** The reply the bot gave to a customer message (to answer a repeated delivery the same way). */
+export async function replyTo(db: Queryable, messageId: string): Promise<Message | undefined> {
+  return one<Message>(db, "SELECT * FROM messages WHERE reply_to = $1 AND role = 'bot' ORDER BY seq LIMIT 1", [
+    messageId,
+  ]);
+}
+
+export async function getMessage(db: Queryable, id: string): Promise<Message | undefined> {
+  return one<Message>(db, 'SELECT * FROM messages WHERE id = $1', [id]);
+}
+
+/** The oldest customer message of the conversation still waiting for its outcome. */
+export async function nextUndecided(db: Queryable, conversationId: string): Promise<Message | undefined> {
   return one<Message>(
     db,
-    "SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 AND role = 'bot' ORDER BY seq LIMIT 1",
-    [message.conversation_id, message.seq],
+    "SELECT * FROM messages WHERE conversation_id = $1 AND role = 'customer' AND decided_at IS NULL ORDER BY seq LIMIT 1",
+    [conversationId],
   );
 }
 
-export async function setSentiment(db: Queryable, messageId: string, score: number, label: string) {
-  await db.query('UPDATE messages SET sentiment_score = $2, sentiment_label = $3 WHERE id = $1', [
-    messageId,
-    score,
-    label,
-  ]);
+/** Conversations with a customer message stored but never decided (a crash, a failed turn). */
+export async function conversationsWithUndecided(db: Queryable, olderThanMs = 0): Promise<string[]> {
+  const rows = await db.query<{ conversation_id: string }>(
+    `SELECT DISTINCT conversation_id FROM messages
+     WHERE role = 'customer' AND decided_at IS NULL AND created_at <= now() - ($1 || ' milliseconds')::interval`,
+    [String(olderThanMs)],
+  );
+  return rows.map((r) => r.conversation_id);
 }
 
 /** The customer's sentiment over the conversation, oldest first. */
@@ -137,11 +162,6 @@ export async function sentimentTrend(db: Queryable, conversationId: string, last
     [conversationId, last],
   );
   return rows.map((r) => Number(r.s)).reverse();
-}
-
-export async function addModelCalls(db: Queryable, conversationId: string, calls: number) {
-  if (calls > 0)
-    await db.query('UPDATE conversations SET model_calls = model_calls + $2 WHERE id = $1', [conversationId, calls]);
 }
 
 export async function setStatus(db: Queryable, conversationId: string, status: ConversationStatus) {

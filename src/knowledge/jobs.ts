@@ -1,31 +1,33 @@
 import { z } from 'zod';
-import type { Deps } from '../platform/deps.js';
-import type { JobHandler } from '../platform/jobs/jobs.js';
+import { defineJob, processor } from '../platform/jobs/jobs.js';
+import type { KnowledgeBase } from './knowledge-base.js';
 
-export const KB_JOBS = {
-  indexArticle: 'kb-index-article',
-  importFolder: 'kb-import-folder',
-  reindex: 'kb-reindex',
-} as const;
-
-const indexPayload = z.object({ articleId: z.string() });
-const importPayload = z.object({ dir: z.string(), by: z.string().nullable().optional() });
+export const indexArticleJob = defineJob('kb-index-article', (p) => z.object({ articleId: z.string() }).parse(p));
+export const importFolderJob = defineJob('kb-import-folder', (p) =>
+  z.object({ dir: z.string(), by: z.string().nullable().optional() }).parse(p),
+);
+export const reindexJob = defineJob('kb-reindex', () => ({}));
 
 /** Knowledge-base jobs: plain functions of their payload, run by either job runner. */
-export function knowledgeJobs(deps: () => Deps): Record<string, JobHandler> {
-  return {
-    [KB_JOBS.indexArticle]: async (payload) => deps().kb.index(indexPayload.parse(payload).articleId),
-    [KB_JOBS.importFolder]: async (payload, ctx) => {
-      const { dir, by } = importPayload.parse(payload);
-      return deps().kb.importFolder(dir, {
+export function knowledgeJobs(kb: KnowledgeBase) {
+  const percent = (done: number, total: number) => Math.round((100 * done) / Math.max(1, total));
+  return [
+    processor(indexArticleJob, ({ articleId }) => kb.index(articleId)),
+    processor(importFolderJob, ({ dir, by }, ctx) =>
+      kb.importFolder(dir, {
         by,
-        onProgress: (done, total, file) =>
-          void ctx.progress(Math.round((100 * done) / Math.max(1, total)), { done, total, file }),
-      });
-    },
-    [KB_JOBS.reindex]: async (_payload, ctx) =>
-      deps().kb.reindex(
-        (done, total) => void ctx.progress(Math.round((100 * done) / Math.max(1, total)), { done, total }),
-      ),
-  };
+        onProgress: (done, total, file) => void ctx.progress(percent(done, total), { done, total, file }),
+      }),
+    ),
+    processor(reindexJob, (_payload, ctx) =>
+      kb.reindex((done, total) => void ctx.progress(percent(done, total), { done, total })),
+    ),
+  ];
 }
+
+/** The job names, for callers that enqueue by name (the routes, kb-ingest). */
+export const KB_JOBS = {
+  indexArticle: indexArticleJob.name,
+  importFolder: importFolderJob.name,
+  reindex: reindexJob.name,
+} as const;

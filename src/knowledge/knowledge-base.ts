@@ -149,6 +149,9 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
       return { model: embedder.model, embedded };
     },
 
+    /** One article as stored (any status), for routing by its team. */
+    article: (id: string) => getArticle(db, id),
+
     async needsReindex(): Promise<boolean> {
       const active = await activeModel(db);
       return Boolean(active && active.model !== embedder.model);
@@ -157,13 +160,13 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
     /** A retriever over the active model's vectors (the configured embedder once reindexed). */
     async retriever(): Promise<Retriever> {
       const active = (await activeModel(db)) ?? { model: embedder.model, dims: embedder.dims };
-      if (active.model !== embedder.model) {
-        throw new Error(`Retrieval waits for the reindex from ${active.model} to ${embedder.model}`);
-      }
+      // While a reindex runs, the old vectors still serve when their embedder can be rebuilt here.
+      const serving = active.model === embedder.model ? embedder : localEmbedderFor(active);
+      if (!serving) throw new RetrievalUnavailableError(active.model, embedder.model);
       if (retrieverFor?.model !== active.model)
         retrieverFor = {
           model: active.model,
-          retriever: createRetriever(db, embedder, active, defaultTuning, { embedder: intentEmbedder }),
+          retriever: createRetriever(db, serving, active, defaultTuning, { embedder: intentEmbedder }),
         };
       return retrieverFor.retriever;
     },
@@ -172,3 +175,15 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
 }
 
 export type KnowledgeBase = ReturnType<typeof knowledgeBase>;
+
+/** Retrieval cannot run: the active vectors' model is neither configured nor local. */
+export class RetrievalUnavailableError extends Error {
+  constructor(active: string, configured: string) {
+    super(`Retrieval waits for the reindex from ${active} to ${configured}`);
+  }
+}
+
+function localEmbedderFor(active: { model: string; dims: number }): LocalHashEmbedder | undefined {
+  const local = new LocalHashEmbedder(active.dims);
+  return local.model === active.model ? local : undefined;
+}

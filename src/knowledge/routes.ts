@@ -1,11 +1,11 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Principal, ROLES } from '../auth/roles.js';
 import type { Queryable } from '../platform/db/db.js';
-import type { Deps } from '../platform/deps.js';
 import type { AppEnv } from '../platform/http/env.js';
 import { problems } from '../platform/http/problem.js';
 import { jsonBody, jsonResponse, problemResponse, route } from '../platform/http/route.js';
 import { jobIdFor } from '../platform/jobs/jobs.js';
+import type { Platform } from '../platform/module.js';
 import { ARTICLE_STATUSES, type Article, type ArticleContent, frontMatterSchema, MAX_BODY_CHARS } from './article.js';
 import {
   type ArticleVersion,
@@ -21,6 +21,8 @@ import {
   VersionConflictError,
 } from './articles.js';
 import { KB_JOBS } from './jobs.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+import type { Retrieval } from './retrieve.js';
 
 const WRITERS = ['editor', 'admin'] as const;
 const READERS = ROLES;
@@ -29,7 +31,11 @@ const LangSchema = z.enum(['ar', 'en'], { error: 'must be ar or en' }).openapi({
 const StatusSchema = z.enum(ARTICLE_STATUSES, { error: 'must be draft, published or archived' });
 const fm = frontMatterSchema.shape;
 
-/** Any id the file format allows (so every imported article is addressable). */
+/**
+ * Any id the file format allows: the front matter's rule (frontMatterSchema.id), so every imported
+ * article is addressable. A fresh schema, since the imported one may predate the OpenAPI extension;
+ * test/knowledge/articles-api.test.ts pins the published pattern to the front matter's.
+ */
 const IdParam = z
   .string()
   .regex(/^[^\s/\\]{1,200}$/, 'must be 1–200 characters without spaces or slashes')
@@ -42,10 +48,13 @@ const NewId = z
     'must be 1–200 letters, digits, ".", "_" or "-", starting with a letter or digit (no spaces or slashes)',
   )
   .openapi({ example: 'refund-timeline-ar' });
+/** Versions are stored as Postgres `int`: anything past int4 is a validation problem, not a query error. */
+const MAX_VERSION = 2_147_483_647;
 const VersionParam = z.coerce
   .number({ error: 'must be a version number' })
-  .int()
-  .min(1)
+  .int('must be a whole number')
+  .min(1, 'must be 1 or more')
+  .max(MAX_VERSION, `must be at most ${MAX_VERSION}`)
   .openapi({ param: { name: 'version', in: 'path' }, example: 2 });
 
 const contentFields = {
@@ -85,6 +94,7 @@ const UpdateBody = z
       .number()
       .int()
       .min(1)
+      .max(MAX_VERSION)
       .optional()
       .openapi({ description: 'The version this edit started from; a newer stored version answers 409 stale-version' }),
   })
@@ -101,10 +111,10 @@ const ArticleSchema = z
     body: z.string(),
     status: StatusSchema,
     version: z.number().int(),
-    source_path: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-    updated_by: z.string().nullable(),
+    sourcePath: z.string().nullable().openapi({ description: 'The Markdown file it was imported from, if any' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string().nullable().openapi({ description: 'Who saved the current version: "Name <staff:id>"' }),
   })
   .openapi('Article');
 const ArticleSummarySchema = ArticleSchema.omit({ body: true }).openapi('ArticleSummary');
@@ -119,10 +129,10 @@ const VersionSummarySchema = z
     version: z.number().int(),
     title: z.string(),
     status: StatusSchema,
-    changed_fields: z.array(z.string()),
-    change_note: z.string().nullable(),
-    changed_by: z.string().nullable(),
-    changed_at: z.string(),
+    changedFields: z.array(z.string()),
+    changeNote: z.string().nullable(),
+    changedBy: z.string().nullable(),
+    changedAt: z.string(),
   })
   .openapi('ArticleVersionSummary');
 const VersionSchema = VersionSummarySchema.extend({
@@ -147,6 +157,9 @@ const SearchResult = z
     query: z.string(),
     lang: LangSchema,
     queryTerms: z.array(z.string()),
+    unknownTerms: z
+      .array(z.string())
+      .openapi({ description: 'Query terms found nowhere in the knowledge base (a sign it is out of scope)' }),
     articles: z.array(
       z.object({
         articleId: z.string(),
@@ -157,6 +170,7 @@ const SearchResult = z
         score: z.number(),
         similarity: z.number(),
         coverage: z.number(),
+        intent: z.number().openapi({ description: 'The intent model’s probability for this article (0..1)' }),
         passages: z.array(
           z.object({ chunkId: z.number().int(), kind: z.string(), content: z.string(), similarity: z.number() }),
         ),
@@ -176,19 +190,23 @@ const articleOut = (a: Article) => ({
   body: a.body,
   status: a.status,
   version: a.version,
-  source_path: a.source_path,
-  created_at: iso(a.created_at),
-  updated_at: iso(a.updated_at),
-  updated_by: a.updated_by,
+  sourcePath: a.source_path,
+  createdAt: iso(a.created_at),
+  updatedAt: iso(a.updated_at),
+  updatedBy: a.updated_by,
 });
+const articleSummaryOut = (a: Article) => {
+  const { body: _, ...summary } = articleOut(a);
+  return summary;
+};
 const versionSummaryOut = (v: ArticleVersion) => ({
   version: v.version,
   title: v.title,
   status: v.status,
-  changed_fields: v.changed_fields,
-  change_note: v.change_note,
-  changed_by: v.changed_by,
-  changed_at: iso(v.changed_at),
+  changedFields: v.changed_fields,
+  changeNote: v.change_note,
+  changedBy: v.changed_by,
+  changedAt: iso(v.changed_at),
 });
 const versionOut = (v: ArticleVersion) => ({
   ...versionSummaryOut(v),
@@ -199,8 +217,37 @@ const versionOut = (v: ArticleVersion) => ({
   questions: v.questions,
   body: v.body,
 });
+const searchOut = (r: Retrieval) => ({
+  query: r.query,
+  lang: r.lang,
+  queryTerms: r.queryTerms,
+  unknownTerms: r.unknownTerms,
+  articles: r.articles.map((a) => ({
+    articleId: a.articleId,
+    title: a.title,
+    lang: a.lang,
+    team: a.team,
+    tags: a.tags,
+    score: a.score,
+    similarity: a.similarity,
+    coverage: a.coverage,
+    intent: a.intent,
+    passages: a.passages.map((p) => ({
+      chunkId: p.chunkId,
+      kind: p.kind,
+      content: p.content,
+      similarity: p.similarity,
+    })),
+  })),
+});
 
-/** Who changed it, as stored in changed_by / updated_by: "Name <staff:id>" or "Name <api_key:id>". */
+/** The body limit and the JSON-only check run before every POST/PUT route, with or without a body schema. */
+const writeProblems = {
+  413: problemResponse('The body is larger than BODY_LIMIT_BYTES (body-too-large)'),
+  415: problemResponse('The body is not application/json (unsupported-media-type)'),
+};
+
+/** Who changed it, as stored in changed_by / updated_by (changedBy / updatedBy in the API): "Name <staff:id>" or "Name <api_key:id>". */
 export function actorOf(p: Principal): string {
   return `${p.name} <${p.kind}:${p.id}>`;
 }
@@ -224,7 +271,7 @@ const versionParams = z.object({ id: IdParam, version: VersionParam });
  * editors (and admins). Every write is a new version with who changed what; the index job
  * then brings chunks and embeddings in line, so only published articles are retrievable.
  */
-export function knowledgeRoutes(deps: Deps) {
+export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
   const { db, jobs, kb, log } = deps;
   const app = new OpenAPIHono<AppEnv>();
 
@@ -303,11 +350,7 @@ export function knowledgeRoutes(deps: Deps) {
     async (c) => {
       const q = c.req.valid('query');
       const [rows, total] = await Promise.all([listArticles(db, q), countArticles(db, q)]);
-      const articles = rows.map((a) => {
-        const { body: _, ...summary } = articleOut(a);
-        return summary;
-      });
-      return c.json({ articles, total, limit: q.limit, offset: q.offset }, 200);
+      return c.json({ articles: rows.map(articleSummaryOut), total, limit: q.limit, offset: q.offset }, 200);
     },
   );
 
@@ -339,6 +382,7 @@ export function knowledgeRoutes(deps: Deps) {
       responses: {
         201: jsonResponse(WriteResult, 'Created as version 1'),
         409: problemResponse('The id is taken (article-exists)'),
+        ...writeProblems,
       },
     }),
     async (c) => {
@@ -370,7 +414,10 @@ export function knowledgeRoutes(deps: Deps) {
       responses: {
         200: jsonResponse(WriteResult, 'Saved (or unchanged: `changed` is empty and no version is added)'),
         404: problemResponse('No such article'),
-        409: problemResponse('The article changed since baseVersion (stale-version)'),
+        409: problemResponse(
+          'The article changed since baseVersion, or a concurrent save won (stale-version, with currentVersion)',
+        ),
+        ...writeProblems,
       },
     }),
     async (c) => {
@@ -399,6 +446,8 @@ export function knowledgeRoutes(deps: Deps) {
         responses: {
           200: jsonResponse(WriteResult, 'The article with its new status (`changed` is empty if it already had it)'),
           404: problemResponse('No such article'),
+          409: problemResponse('A concurrent save won (stale-version, with currentVersion)'),
+          ...writeProblems,
         },
       }),
       async (c) => {
@@ -462,6 +511,8 @@ export function knowledgeRoutes(deps: Deps) {
       responses: {
         200: jsonResponse(WriteResult, 'The article at its new version'),
         404: problemResponse('No such article or version'),
+        409: problemResponse('A concurrent save won (stale-version, with currentVersion)'),
+        ...writeProblems,
       },
     }),
     async (c) => {
@@ -485,7 +536,8 @@ export function knowledgeRoutes(deps: Deps) {
       request: { body: jsonBody(SearchBody) },
       responses: {
         200: jsonResponse(SearchResult, 'Articles best first, each with its score and best passages'),
-        503: problemResponse('Retrieval waits for a reindex to a new embedding model'),
+        503: problemResponse('Retrieval waits for a reindex to a new embedding model (unavailable)'),
+        ...writeProblems,
       },
     }),
     async (c) => {
@@ -496,7 +548,7 @@ export function knowledgeRoutes(deps: Deps) {
       } catch (error) {
         throw problems.unavailable((error as Error).message);
       }
-      return c.json(await retriever.retrieve(query, options), 200);
+      return c.json(searchOut(await retriever.retrieve(query, options)), 200);
     },
   );
 

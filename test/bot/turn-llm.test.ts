@@ -9,13 +9,11 @@ import { readFileSync } from 'node:fs';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { botFor } from '../../src/bot/bot.js';
 import { handoffNotice } from '../../src/bot/policy.js';
-import { handleCustomerMessage, type TurnResult } from '../../src/bot/turn.js';
-import { openConversation } from '../../src/inbox/store.js';
 import { createLogger } from '../../src/platform/log.js';
 import { localSentimentScorer } from '../../src/understanding/sentiment/local.js';
 import { testConfig, testDeps } from '../helpers/backends.js';
+import { inboxWith, type TurnResult, turn } from '../helpers/turns.js';
 
 const CHAT_URL = 'https://api.openai.com/v1/chat/completions';
 const BASE_CONFIG = {
@@ -89,9 +87,30 @@ const server = setupServer(
     const call: Call = { kind, raw, body, passages };
     calls.push(call);
     const nth = calls.filter((c) => c.kind === kind).length;
-    return kind === 'sentiment' ? onSentiment(call, nth) : onAnswer(call, nth);
+    const reply = await (kind === 'sentiment' ? onSentiment(call, nth) : onAnswer(call, nth));
+    return (body as ChatBody & { stream?: boolean }).stream ? asStream(reply) : reply;
   }),
 );
+
+/**
+ * The turn asks for a streamed answer (the live feed shows it as it is produced): the same
+ * completion, sent as chat.completion.chunk events split mid-word, as OpenAI streams.
+ */
+async function asStream(reply: Response): Promise<Response> {
+  if (reply.status !== 200) return reply;
+  const json = (await reply.json()) as { choices: { message: { content: string } }[] };
+  const content = json.choices[0]?.message.content ?? '';
+  const pieces = content.match(/[\s\S]{1,7}/g) ?? [];
+  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 0, model: 'gpt-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const body = [
+    chunk({ role: 'assistant', content: '' }, null),
+    ...pieces.map((p) => chunk({ content: p }, null)),
+    chunk({}, 'stop'),
+    'data: [DONE]\n\n',
+  ].join('');
+  return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } });
+}
 
 let deps: Awaited<ReturnType<typeof testDeps>>;
 
@@ -117,12 +136,7 @@ afterEach(() => server.resetHandlers());
 const answerCalls = () => calls.filter((c) => c.kind === 'answer');
 
 function bot(config: Record<string, string> = {}, log = deps.log) {
-  return botFor({ db: deps.db, kb: deps.kb, log, config: testConfig({ ...BASE_CONFIG, ...config }) });
-}
-
-async function turn(b: ReturnType<typeof bot>, text: string, conversationId?: string): Promise<TurnResult> {
-  const id = conversationId ?? (await openConversation(deps.db, { channel: 'api', externalId: randomUUID() })).id;
-  return handleCustomerMessage(b, id, text);
+  return inboxWith(deps, { ...BASE_CONFIG, ...config }, log);
 }
 
 async function conversation(id: string) {

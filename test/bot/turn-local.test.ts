@@ -8,15 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { botFor } from '../../src/bot/bot.js';
 import { handoffNotice } from '../../src/bot/policy.js';
-import { handleCustomerMessage } from '../../src/bot/turn.js';
-import { openConversation } from '../../src/inbox/store.js';
-import { features } from '../../src/modules.js';
-import { createApp } from '../../src/platform/http/app.js';
 import { redact } from '../../src/text/redact.js';
 import { silentLog, testConfig, testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';
+import { inboxWith, turn } from '../helpers/turns.js';
 
 const MAX_CHARS = 500;
 
@@ -29,10 +25,7 @@ beforeAll(async () => {
   const imported = await deps.kb.importFolder('knowledge-base');
   expect(imported.failed).toEqual([]);
   expect(imported.created.length).toBeGreaterThan(40);
-  app = createApp(
-    deps,
-    features.flatMap((f) => (f.routes ? [f.routes] : [])),
-  );
+  app = deps.service.app();
   keys = await keysByRole(deps.db);
 });
 afterAll(async () => deps?.close());
@@ -325,15 +318,11 @@ describe('hands off to a person, with the reason logged', () => {
 
   it('sensitive_topic follows SENSITIVE_TAGS: other tags make other topics sensitive, and routing follows the article', async () => {
     const db = deps.db;
-    const relaxed = botFor({ db, kb: deps.kb, log: silentLog, config: testConfig({ SENSITIVE_TAGS: 'legal' }) });
-    const c1 = await openConversation(db, { channel: 'api', externalId: randomUUID() });
-    const cancel = await handleCustomerMessage(relaxed, c1.id, 'أبي ألغي الطلب');
+    const cancel = await turn(inboxWith(deps, { SENSITIVE_TAGS: 'legal' }), 'أبي ألغي الطلب');
     expect(cancel.handoff).toBeUndefined();
     expect(cancel.reply?.citations[0]?.articleId).toBe('cancel-order-ar');
 
-    const strict = botFor({ db, kb: deps.kb, log: silentLog, config: testConfig({ SENSITIVE_TAGS: 'privacy' }) });
-    const c2 = await openConversation(db, { channel: 'api', externalId: randomUUID() });
-    const privacy = await handleCustomerMessage(strict, c2.id, 'أبي أحذف حسابي');
+    const privacy = await turn(inboxWith(deps, { SENSITIVE_TAGS: 'privacy' }), 'أبي أحذف حسابي');
     expect(privacy.handoff?.reason).toBe('sensitive_topic');
     expect(privacy.handoff?.team).toBe('legal');
   });

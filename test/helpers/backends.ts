@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { createEmbedder } from '../../src/knowledge/embedders.js';
-import { knowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import type { Channel } from '../../src/channels/index.js';
+import { buildService } from '../../src/modules.js';
+import { compose } from '../../src/platform/compose.js';
 import type { Config } from '../../src/platform/config.js';
 import { loadConfig } from '../../src/platform/config.js';
 import type { Db } from '../../src/platform/db/db.js';
 import { throwawayDatabase } from '../../src/platform/db/throwaway.js';
-import type { Deps } from '../../src/platform/deps.js';
-import { createMetrics } from '../../src/platform/http/metrics.js';
 import type { JobHandler, JobRunner } from '../../src/platform/jobs/jobs.js';
 import { openJobRunner } from '../../src/platform/jobs/open.js';
 
@@ -36,29 +35,32 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });
 }
 
-export async function testDeps(
-  options: { config?: Record<string, string>; handlers?: (deps: () => Deps) => Map<string, JobHandler> } = {},
-): Promise<Deps & { close(): Promise<void> }> {
-  let deps: Deps | undefined;
+/**
+ * The whole service composed as the server composes it, on a throw-away database, without
+ * start hooks (call `service.start()` to run them: sample loading, recovery, event sweeps).
+ */
+export async function testDeps(options: { config?: Record<string, string>; channels?: Channel[] } = {}) {
   const db = await testDatabase();
-  const handlers = options.handlers?.(() => deps as Deps) ?? new Map();
-  const jobs = await testJobRunner(handlers);
-  const config = testConfig(options.config);
-  deps = {
-    config,
-    db,
-    kb: knowledgeBase(db, createEmbedder(config)),
-    jobs,
-    log: silentLog,
-    metrics: createMetrics(),
-    lifecycle: { draining: false },
-  };
-  const ready = deps;
+  const service = await compose(
+    testConfig(options.config),
+    silentLog,
+    buildService({ channels: options.channels, print: () => {} }),
+    { db, prefix: `sanad-test-${randomBytes(4).toString('hex')}` },
+  ).catch(async (error) => {
+    await db.close();
+    throw error;
+  });
   return {
-    ...ready,
+    ...service.platform,
+    kb: service.kb,
+    inbox: service.inbox,
+    service,
     async close() {
-      await ready.jobs.close();
-      await ready.db.close();
+      try {
+        await service.close();
+      } finally {
+        await db.close();
+      }
     },
   };
 }

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFirstAdmin } from '../../src/auth/bootstrap.js';
 import { countStaff } from '../../src/auth/staff.js';
-import { features } from '../../src/modules.js';
-import { createApp } from '../../src/platform/http/app.js';
 import { testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';
 
@@ -12,13 +10,32 @@ let keys: Awaited<ReturnType<typeof keysByRole>>;
 
 beforeAll(async () => {
   deps = await testDeps({ config: { BODY_LIMIT_BYTES: '2048' } });
-  app = createApp(
-    deps,
-    features.flatMap((f) => (f.routes ? [f.routes] : [])),
-  );
+  app = deps.service.app();
   keys = await keysByRole(deps.db);
 });
 afterAll(async () => deps.close());
+
+/** Every key of a JSON value (objects inside arrays too) that is not camelCase, as paths. */
+function snakeKeys(value: unknown, path = '$'): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => snakeKeys(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => [
+    ...(k.includes('_') ? [`${path}.${k}`] : []),
+    ...snakeKeys(v, `${path}.${k}`),
+  ]);
+}
+
+/** Parses a JSON response, checks its status and that every key is camelCase. */
+async function json<T>(res: Response, status: number): Promise<T> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  const body = JSON.parse(text) as T;
+  expect(snakeKeys(body)).toEqual([]);
+  return body;
+}
+
+const STAFF_KEYS = ['createdAt', 'email', 'id', 'name', 'role', 'team'];
+const API_KEY_KEYS = ['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role'];
 
 async function expectProblem(res: Response, status: number, type: string) {
   expect(res.status).toBe(status);
@@ -49,6 +66,32 @@ describe('health and docs', () => {
     } finally {
       deps.lifecycle.draining = false;
     }
+  });
+
+  it('declares every problem the auth, staff and API-key routes can answer, as problem+json', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    const secured = ['400', '401', '403'];
+    const expected: Record<string, string[]> = {
+      'post /v1/auth/login': ['200', '400', '401', '413', '415'],
+      'post /v1/auth/logout': ['204', '400', '401', '413', '415'],
+      'get /v1/auth/me': ['200', ...secured],
+      'get /v1/staff': ['200', ...secured],
+      'post /v1/staff': ['201', ...secured, '409', '413', '415'],
+      'get /v1/api-keys': ['200', ...secured],
+      'post /v1/api-keys': ['201', ...secured, '413', '415'],
+      'delete /v1/api-keys/{id}': ['204', ...secured, '404', '413'],
+    };
+    for (const [key, statuses] of Object.entries(expected)) {
+      const [method, path] = key.split(' ') as [string, string];
+      const responses = doc.paths[path]?.[method]?.responses ?? {};
+      expect(Object.keys(responses).sort(), key).toEqual([...statuses].sort());
+      for (const status of statuses.filter((s) => Number(s) >= 400)) {
+        expect(responses[status]?.content, `${key} ${status}`).toHaveProperty(['application/problem+json']);
+      }
+    }
+    expect(Object.keys(doc.paths['/v1/articles/{id}']?.get?.responses ?? {})).toContain('404');
   });
 
   it('publishes OpenAPI 3.1 where every /v1 route declares its roles', async () => {
@@ -168,7 +211,10 @@ describe('staff accounts', () => {
     });
     await expectProblem(bad, 401, 'bad-credentials');
     const login = await call(app, 'POST', '/v1/auth/login', { body: { email: 'admin@sanad.local', password } });
-    expect(login.status).toBe(200);
+    const { staff: admin } = await json<{ staff: Record<string, unknown> }>(login, 200);
+    expect(Object.keys(admin).sort()).toEqual(STAFF_KEYS);
+    expect(admin).toMatchObject({ email: 'admin@sanad.local', role: 'admin' });
+    expect(new Date(admin.createdAt as string).toISOString()).toBe(admin.createdAt);
     const cookie = login.headers.get('set-cookie') as string;
     expect(cookie).toMatch(/sanad_session=.+HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -180,18 +226,67 @@ describe('staff accounts', () => {
       headers: { cookie: cookie.split(';')[0] as string, 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'noura@example.sa', name: 'نورة', role: 'agent', password: 'a-long-password-1' }),
     });
-    expect(created.status).toBe(201);
+    const { staff: noura } = await json<{ staff: Record<string, unknown> }>(created, 201);
+    expect(Object.keys(noura).sort()).toEqual(STAFF_KEYS);
+    expect(noura).toMatchObject({ email: 'noura@example.sa', role: 'agent', team: null });
     expect(await countStaff(deps.db)).toBe(staffBefore + 1);
+    const again = await call(app, 'POST', '/v1/staff', {
+      key: keys.admin,
+      body: { email: 'Noura@example.sa', name: 'نورة', role: 'agent', password: 'a-long-password-1' },
+    });
+    await expectProblem(again, 409, 'staff-exists');
+    expect(await countStaff(deps.db)).toBe(staffBefore + 1);
+
+    const { staff } = await json<{ staff: Record<string, unknown>[] }>(
+      await call(app, 'GET', '/v1/staff', { key: keys.admin }),
+      200,
+    );
+    expect(staff.map((s) => s.email)).toEqual(expect.arrayContaining(['admin@sanad.local', 'noura@example.sa']));
+    for (const s of staff) expect(Object.keys(s).sort()).toEqual(STAFF_KEYS);
+  });
+
+  it('request bodies take camelCase only', async () => {
+    const res = await call(app, 'POST', '/v1/staff', {
+      key: keys.admin,
+      body: { email: 'sara@example.sa', name: 'Sara', role: 'agent', password: 'a-long-password-1', team_name: 'x' },
+    });
+    const body = await expectProblem(res, 400, 'validation-failed');
+    expect(body.errors).toEqual([{ path: 'team_name', message: 'unknown field: remove it' }]);
   });
 
   it('stores API keys hashed and revokes them', async () => {
     const res = await call(app, 'POST', '/v1/api-keys', { key: keys.admin, body: { name: 'website', role: 'agent' } });
-    expect(res.status).toBe(201);
-    const { key, id } = (await res.json()) as { key: string; id: string };
+    const created = await json<{ key: string; id: string; role: string }>(res, 201);
+    expect(Object.keys(created).sort()).toEqual(['id', 'key', 'role']);
+    const { key, id } = created;
     const stored = await deps.db.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1', [id]);
     expect(stored[0]?.key_hash).not.toContain(key);
-    expect((await call(app, 'GET', '/v1/auth/me', { key })).status).toBe(200);
+    const me = await json<Record<string, unknown>>(await call(app, 'GET', '/v1/auth/me', { key }), 200);
+    expect(me).toEqual({ kind: 'api_key', id, role: 'agent', name: 'website' });
+
+    const listed = async () => {
+      const { apiKeys } = await json<{ apiKeys: Record<string, unknown>[] }>(
+        await call(app, 'GET', '/v1/api-keys', { key: keys.admin }),
+        200,
+      );
+      for (const k of apiKeys) expect(Object.keys(k).sort()).toEqual(API_KEY_KEYS);
+      return apiKeys.find((k) => k.id === id)!;
+    };
+    const used = await listed();
+    expect(used).toMatchObject({ name: 'website', role: 'agent', revokedAt: null });
+    expect(key.startsWith(used.prefix as string)).toBe(true);
+    expect(typeof used.lastUsedAt).toBe('string');
+
     expect((await call(app, 'DELETE', `/v1/api-keys/${id}`, { key: keys.admin })).status).toBe(204);
-    expect((await call(app, 'GET', '/v1/auth/me', { key })).status).toBe(401);
+    expect(typeof (await listed()).revokedAt).toBe('string');
+    await expectProblem(await call(app, 'GET', '/v1/auth/me', { key }), 401, 'invalid-api-key');
+    // Revoked already, unknown, or not an id at all.
+    await expectProblem(await call(app, 'DELETE', `/v1/api-keys/${id}`, { key: keys.admin }), 404, 'not-found');
+    await expectProblem(
+      await call(app, 'DELETE', '/v1/api-keys/00000000-0000-4000-8000-000000000000', { key: keys.admin }),
+      404,
+      'not-found',
+    );
+    await expectProblem(await call(app, 'DELETE', '/v1/api-keys/nope', { key: keys.admin }), 400, 'validation-failed');
   });
 });

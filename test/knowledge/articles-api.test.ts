@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { knowledgeJobs } from '../../src/knowledge/jobs.js';
-import { knowledgeRoutes } from '../../src/knowledge/routes.js';
-import { createApp } from '../../src/platform/http/app.js';
+import { z } from 'zod';
+import { frontMatterSchema } from '../../src/knowledge/article.js';
 import { testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';
 
@@ -10,8 +9,8 @@ let app: App;
 let keys: Awaited<ReturnType<typeof keysByRole>>;
 
 beforeAll(async () => {
-  deps = await testDeps({ handlers: (d) => new Map(Object.entries(knowledgeJobs(d))) });
-  app = createApp(deps, [knowledgeRoutes]);
+  deps = await testDeps();
+  app = deps.service.app();
   keys = await keysByRole(deps.db);
 });
 afterAll(async () => deps.close());
@@ -26,17 +25,38 @@ interface ArticleOut {
   body: string;
   status: string;
   version: number;
-  updated_by: string | null;
+  sourcePath: string | null;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string | null;
 }
 interface Write {
   article: ArticleOut;
   changed: string[];
 }
-interface VersionOut extends Omit<ArticleOut, 'updated_by'> {
-  changed_fields: string[];
-  changed_by: string | null;
-  change_note: string | null;
+interface VersionOut extends Omit<ArticleOut, 'sourcePath' | 'createdAt' | 'updatedAt' | 'updatedBy'> {
+  changedFields: string[];
+  changedBy: string | null;
+  changeNote: string | null;
+  changedAt: string;
 }
+
+const ARTICLE_KEYS = [
+  'body',
+  'createdAt',
+  'id',
+  'lang',
+  'questions',
+  'sourcePath',
+  'status',
+  'tags',
+  'team',
+  'title',
+  'updatedAt',
+  'updatedBy',
+  'version',
+];
+const VERSION_SUMMARY_KEYS = ['changeNote', 'changedAt', 'changedBy', 'changedFields', 'status', 'title', 'version'];
 
 const camel = {
   id: 'camel-saddle-care',
@@ -48,10 +68,23 @@ const camel = {
   body: 'Wipe the camel saddle with a damp cloth, then rub in saddle oil once a month.\n\n## Cracked leather\nUse a leather balm and keep the saddle out of direct sun.',
 };
 
+/** Every key of a JSON value (objects inside arrays too) that is not camelCase, as paths. */
+function snakeKeys(value: unknown, path = '$'): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => snakeKeys(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => [
+    ...(k.includes('_') ? [`${path}.${k}`] : []),
+    ...snakeKeys(v, `${path}.${k}`),
+  ]);
+}
+
+/** Parses a response, checks its status, and that the API kept its one casing (camelCase keys). */
 async function json<T>(res: Response, status: number): Promise<T> {
   const text = await res.text();
   expect(res.status, text).toBe(status);
-  return JSON.parse(text) as T;
+  const body = JSON.parse(text) as T;
+  expect(snakeKeys(body), `${res.url || 'response'} has snake_case keys`).toEqual([]);
+  return body;
 }
 
 async function expectProblem(res: Response, status: number, type: string) {
@@ -89,22 +122,30 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
     const res = await call(app, 'POST', '/v1/articles', { key: keys.editor, body: camel });
     const { article, changed } = await json<Write>(res, 201);
     expect(res.headers.get('location')).toBe('/v1/articles/camel-saddle-care');
-    expect(article).toMatchObject({ ...camel, status: 'draft', version: 1 });
+    expect(article).toMatchObject({ ...camel, status: 'draft', version: 1, sourcePath: null });
+    expect(Object.keys(article).sort()).toEqual(ARTICLE_KEYS);
+    expect(new Date(article.createdAt).toISOString()).toBe(article.createdAt);
+    expect(article.updatedAt).toBe(article.createdAt);
     expect(changed.sort()).toEqual(['body', 'lang', 'questions', 'status', 'tags', 'team', 'title']);
     const me = await json<{ id: string; name: string }>(
       await call(app, 'GET', '/v1/auth/me', { key: keys.editor }),
       200,
     );
     editorId = me.id;
-    expect(article.updated_by).toBe(`test-editor <api_key:${editorId}>`);
+    expect(article.updatedBy).toBe(`test-editor <api_key:${editorId}>`);
 
     const { versions } = await json<{ versions: VersionOut[] }>(
       await call(app, 'GET', '/v1/articles/camel-saddle-care/versions', { key: keys.agent }),
       200,
     );
     expect(versions).toHaveLength(1);
-    expect(versions[0]).toMatchObject({ version: 1, changed_by: `test-editor <api_key:${editorId}>` });
-    expect(versions[0]!.changed_fields.sort()).toEqual(changed.sort());
+    expect(Object.keys(versions[0]!).sort()).toEqual(VERSION_SUMMARY_KEYS);
+    expect(versions[0]).toMatchObject({
+      version: 1,
+      changedBy: `test-editor <api_key:${editorId}>`,
+      changeNote: 'created',
+    });
+    expect(versions[0]!.changedFields.sort()).toEqual(changed.sort());
 
     expect(await chunkCount(camel.id)).toBe(0);
     expect(await search('how do I polish a camel saddle')).toEqual([]);
@@ -161,15 +202,15 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
       await call(app, 'GET', '/v1/articles/camel-saddle-care/versions', { key: keys.supervisor }),
       200,
     );
-    expect(versions.map((v) => [v.version, v.changed_fields.sort()])).toEqual([
+    expect(versions.map((v) => [v.version, v.changedFields.sort()])).toEqual([
       [4, ['tags', 'title']],
       [3, ['body']],
       [2, ['status']],
       [1, ['body', 'lang', 'questions', 'status', 'tags', 'team', 'title']],
     ]);
-    expect(versions[0]!.changed_by).toBe(`test-editor <api_key:${editorId}>`);
-    expect(versions[1]!.changed_by).toMatch(/^test-admin <api_key:/);
-    expect(versions[1]!.change_note).toBe('soap warning');
+    expect(versions[0]!.changedBy).toBe(`test-editor <api_key:${editorId}>`);
+    expect(versions[1]!.changedBy).toMatch(/^test-admin <api_key:/);
+    expect(versions[1]!.changeNote).toBe('soap warning');
   });
 
   it('a stale baseVersion is a 409 and changes nothing', async () => {
@@ -219,6 +260,9 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
       )
     ).version;
     expect(v1).toMatchObject({ ...camel, status: 'draft', version: 1 });
+    expect(Object.keys(v1).sort()).toEqual(
+      [...VERSION_SUMMARY_KEYS, 'body', 'id', 'lang', 'questions', 'tags', 'team'].sort(),
+    );
 
     const { article, changed } = await json<Write>(
       await call(app, 'POST', '/v1/articles/camel-saddle-care/versions/1/restore', { key: keys.editor }),
@@ -241,7 +285,7 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
       body,
     });
     expect(fields(v7)).toEqual(fields(v1));
-    expect(v7.change_note).toBe('restored version 1');
+    expect(v7.changeNote).toBe('restored version 1');
     // The restored content is what is searchable now.
     expect((await search('how do I polish a camel saddle'))[0]?.articleId).toBe(camel.id);
     const passages = await deps.db.query<{ content: string }>(
@@ -393,6 +437,77 @@ describe('bad input is problem+json naming the field, and creates nothing', () =
       'validation-failed',
     );
   });
+
+  it('a version past the int4 range is a 400 naming the version, not a database error', async () => {
+    for (const version of ['2147483648', '99999999999999999999', '0', '-1', '1.5']) {
+      const problem = await expectProblem(
+        await call(app, 'GET', `/v1/articles/x/versions/${version}`, { key: keys.agent }),
+        400,
+        'validation-failed',
+      );
+      expect(new Set(problem.errors?.map((e) => e.path)), version).toEqual(new Set(['version']));
+    }
+    await expectProblem(
+      await call(app, 'POST', `/v1/articles/${camel.id}/versions/2147483648/restore`, { key: keys.editor }),
+      400,
+      'validation-failed',
+    );
+    // The largest int4 is a valid number for a version that does not exist.
+    await expectProblem(
+      await call(app, 'GET', `/v1/articles/${camel.id}/versions/2147483647`, { key: keys.agent }),
+      404,
+      'not-found',
+    );
+    const { id: _, ...content } = camel;
+    const stale = await expectProblem(
+      await call(app, 'PUT', `/v1/articles/${camel.id}`, {
+        key: keys.editor,
+        body: { ...content, baseVersion: 2147483648 },
+      }),
+      400,
+      'validation-failed',
+    );
+    expect(stale.errors?.map((e) => e.path)).toEqual(['baseVersion']);
+  });
+
+  it('request bodies take camelCase only: the old snake_case names are unknown fields', async () => {
+    const before = await snapshot(camel.id);
+    const { id: _, ...content } = camel;
+    const put = await expectProblem(
+      await call(app, 'PUT', `/v1/articles/${camel.id}`, { key: keys.editor, body: { ...content, base_version: 1 } }),
+      400,
+      'validation-failed',
+    );
+    expect(put.errors).toEqual([{ path: 'base_version', message: 'unknown field: remove it' }]);
+    const post = await expectProblem(
+      await call(app, 'POST', '/v1/articles', {
+        key: keys.editor,
+        body: { ...camel, id: 'snake-case', source_path: 'a.md' },
+      }),
+      400,
+      'validation-failed',
+    );
+    expect(post.errors?.map((e) => e.path)).toEqual(['source_path']);
+    expect(await snapshot(camel.id)).toBe(before);
+  });
+
+  it('writes answer 415 for a body that is not JSON and 413 for one past the limit', async () => {
+    await expectProblem(
+      await call(app, 'POST', '/v1/articles', {
+        key: keys.editor,
+        body: 'id=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+      'unsupported-media-type',
+    );
+    const tooBig = 'x'.repeat(deps.config.BODY_LIMIT_BYTES + 1);
+    await expectProblem(
+      await call(app, 'POST', '/v1/search', { key: keys.agent, body: { query: tooBig } }),
+      413,
+      'body-too-large',
+    );
+  });
 });
 
 describe('listing', () => {
@@ -426,10 +541,113 @@ describe('listing', () => {
     await expectProblem(await call(app, 'GET', '/v1/articles?limit=0', { key: keys.agent }), 400, 'validation-failed');
   });
 
+  it('search answers exactly the documented camelCase fields', async () => {
+    await deps.jobs.idle();
+    const result = await json<{ articles: Record<string, unknown>[] } & Record<string, unknown>>(
+      await call(app, 'POST', '/v1/search', { key: keys.agent, body: { query: 'how to keep dates fresh' } }),
+      200,
+    );
+    expect(Object.keys(result).sort()).toEqual(['articles', 'lang', 'query', 'queryTerms', 'unknownTerms']);
+    expect(result.articles.length).toBeGreaterThan(0);
+    for (const a of result.articles) {
+      expect(Object.keys(a).sort()).toEqual([
+        'articleId',
+        'coverage',
+        'intent',
+        'lang',
+        'passages',
+        'score',
+        'similarity',
+        'tags',
+        'team',
+        'title',
+      ]);
+      for (const p of a.passages as Record<string, unknown>[]) {
+        expect(Object.keys(p).sort()).toEqual(['chunkId', 'content', 'kind', 'similarity']);
+      }
+    }
+  });
+
   it('search filters by language and tags', async () => {
     expect((await search('احفظ التمر', { lang: 'ar' }))[0]?.articleId).toBe('dates-ar');
     expect(await search('احفظ التمر', { tags: ['nothing-like-this'] })).toEqual([]);
     const en = await search('saddle', { lang: 'en' });
     expect(en.map((a) => a.articleId)).toEqual(['roles-check']);
+  });
+});
+
+describe('the OpenAPI document tells the truth', () => {
+  interface Op {
+    parameters?: { name: string; in: string; schema: Record<string, unknown> }[];
+    responses: Record<string, { content?: Record<string, unknown> }>;
+  }
+  let doc: { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown> } };
+  beforeAll(async () => {
+    doc = (await (await app.request('/openapi.json')).json()) as typeof doc;
+  });
+
+  it('lists every problem each article route can answer, as problem+json', () => {
+    const writes = ['400', '401', '403', '413', '415'];
+    const reads = ['400', '401', '403'];
+    const expected: Record<string, string[]> = {
+      'get /v1/articles': ['200', ...reads],
+      'post /v1/articles': ['201', ...writes, '409'],
+      'get /v1/articles/{id}': ['200', ...reads, '404'],
+      'put /v1/articles/{id}': ['200', ...writes, '404', '409'],
+      'post /v1/articles/{id}/publish': ['200', ...writes, '404', '409'],
+      'post /v1/articles/{id}/archive': ['200', ...writes, '404', '409'],
+      'get /v1/articles/{id}/versions': ['200', ...reads, '404'],
+      'get /v1/articles/{id}/versions/{version}': ['200', ...reads, '404'],
+      'post /v1/articles/{id}/versions/{version}/restore': ['200', ...writes, '404', '409'],
+      'post /v1/search': ['200', ...writes, '503'],
+    };
+    const actual = Object.fromEntries(
+      Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/v1/articles') || path === '/v1/search')
+        .flatMap(([path, methods]) =>
+          Object.entries(methods).map(([m, op]) => [`${m} ${path}`, Object.keys(op.responses).sort()]),
+        ),
+    );
+    expect(actual).toEqual(Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, [...v].sort()])));
+    expect(doc.paths['/v1/articles/{id}']!.get!.responses['404']!.content).toHaveProperty(['application/problem+json']);
+    for (const [key, op] of Object.entries(actual)) {
+      const [m, path] = key.split(' ') as [string, string];
+      for (const status of op.filter((s) => Number(s) >= 400)) {
+        expect(doc.paths[path]![m]!.responses[status]!.content, `${key} ${status}`).toHaveProperty([
+          'application/problem+json',
+        ]);
+      }
+    }
+  });
+
+  it('path parameters: the id pattern is the article id rule, versions are positive int4', () => {
+    const params = doc.paths['/v1/articles/{id}/versions/{version}']!.get!.parameters!;
+    const id = params.find((p) => p.name === 'id')!.schema;
+    const version = params.find((p) => p.name === 'version')!.schema;
+    const idRule = frontMatterSchema.shape.id.unwrap();
+    expect(id.pattern).toBe(z.toJSONSchema(idRule).pattern);
+    const pattern = new RegExp(id.pattern as string);
+    for (const ok of ['refund-timeline-ar', 'مدة-الاسترداد', 'v1.2_x', 'a'.repeat(200)]) {
+      expect(pattern.test(ok), ok).toBe(idRule.safeParse(ok).success);
+      expect(pattern.test(ok), ok).toBe(true);
+    }
+    for (const bad of ['a/b', 'a b', 'a\\b', '', 'a'.repeat(201)]) {
+      expect(pattern.test(bad), bad).toBe(false);
+      expect(idRule.safeParse(bad).success, bad).toBe(false);
+    }
+    expect(version).toMatchObject({ type: 'integer', minimum: 1, maximum: 2147483647 });
+  });
+
+  it('every documented property name is camelCase', () => {
+    const names = (value: unknown): string[] => {
+      if (Array.isArray(value)) return value.flatMap(names);
+      if (value === null || typeof value !== 'object') return [];
+      return Object.entries(value).flatMap(([k, v]) =>
+        k === 'properties' && v && typeof v === 'object' ? [...Object.keys(v), ...names(v)] : names(v),
+      );
+    };
+    const documented = names(doc);
+    expect(documented).toEqual(expect.arrayContaining(['createdAt', 'updatedBy', 'changedFields', 'lastUsedAt']));
+    expect(documented.filter((n) => n.includes('_'))).toEqual([]);
   });
 });

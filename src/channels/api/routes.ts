@@ -1,101 +1,36 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Principal } from '../../auth/roles.js';
-import { botFor } from '../../bot/bot.js';
-import { handleCustomerMessage } from '../../bot/turn.js';
-import { listHandoffs } from '../../inbox/handoffs.js';
+import { createCustomerToken } from '../../auth/customer-tokens.js';
 import {
-  type Conversation,
-  getConversation,
+  conversationView,
+  handoffView,
+  type Inbox,
+  listHandoffs,
   listMessages,
   type Message,
-  openConversation,
-  setStatus,
-} from '../../inbox/store.js';
-import type { Deps } from '../../platform/deps.js';
+  messageView,
+} from '../../inbox/index.js';
+import type { Role } from '../../platform/http/caller.js';
 import type { AppEnv } from '../../platform/http/env.js';
-import { problems } from '../../platform/http/problem.js';
-import { jsonBody, jsonResponse, route } from '../../platform/http/route.js';
+import { jsonBody, jsonResponse, problemResponse, route } from '../../platform/http/route.js';
+import type { Platform } from '../../platform/module.js';
+import { ConversationSchema, CustomerTokenSchema, HandoffSchema, MessageSchema } from './schemas.js';
+import { visibleConversation } from './visibility.js';
 
-const READERS = ['agent', 'supervisor', 'admin'] as const;
+const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
+const STAFF_OR_CUSTOMER = { roles: STAFF, customer: true } as const;
 
-const MessageSchema = z
-  .object({
-    id: z.string(),
-    role: z.enum(['customer', 'bot', 'agent', 'system']),
-    content: z.string(),
-    lang: z.string().nullable(),
-    channelMessageId: z.string().nullable(),
-    sentiment: z.object({ score: z.number(), label: z.string() }).nullable(),
-    confidence: z.number().nullable(),
-    citations: z.array(z.object({ articleId: z.string(), chunkId: z.number(), title: z.string() })),
-    handoffReason: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('Message');
+// What a customer sees of their conversation: no system messages, no scores or hand-off internals.
+const forCustomer = (m: Message) => ({ ...messageView(m), sentiment: null, confidence: null, handoffReason: null });
 
-const ConversationSchema = z
-  .object({
-    id: z.string(),
-    channel: z.string(),
-    status: z.enum(['bot', 'waiting_human', 'assigned', 'resolved', 'closed']),
-    lang: z.string().nullable(),
-    team: z.string().nullable(),
-    priority: z.number(),
-    createdAt: z.string(),
-  })
-  .openapi('Conversation');
-
-const HandoffSchema = z
-  .object({
-    id: z.string(),
-    reason: z.string(),
-    confidence: z.number().nullable(),
-    sentiment: z.number().nullable(),
-    team: z.string(),
-    priority: z.number(),
-    createdAt: z.string(),
-  })
-  .openapi('Handoff');
-
-export const messageOut = (m: Message) => ({
-  id: m.id,
-  role: m.role,
-  content: m.content,
-  lang: m.lang,
-  channelMessageId: m.channel_message_id,
-  sentiment: m.sentiment_score === null ? null : { score: Number(m.sentiment_score), label: String(m.sentiment_label) },
-  confidence: m.confidence === null ? null : Number(m.confidence),
-  citations: m.citations ?? [],
-  handoffReason: (m.meta?.handoff as string | undefined) ?? null,
-  createdAt: new Date(m.created_at).toISOString(),
-});
-
-export const conversationOut = (c: Conversation) => ({
-  id: c.id,
-  channel: c.channel,
-  status: c.status,
-  lang: c.lang,
-  team: c.team,
-  priority: c.priority,
-  createdAt: new Date(c.created_at).toISOString(),
-});
-
-/** An integration (API key) sees only conversations it opened; staff see all. */
-async function visibleConversation(deps: Deps, principal: Principal, id: string): Promise<Conversation> {
-  const conversation = z.uuid().safeParse(id).success ? await getConversation(deps.db, id) : undefined;
-  if (!conversation || (principal.kind === 'api_key' && conversation.opened_by_key !== principal.id)) {
-    throw problems.notFound('Conversation', id);
-  }
-  return conversation;
-}
-
-export function conversationRoutes(deps: Deps) {
+/** The REST channel: integrations (API keys) and customers (tokens) write; the inbox answers. */
+export function apiRoutes(platform: Platform, inbox: Inbox) {
+  const { db, config } = platform;
   const app = new OpenAPIHono<AppEnv>();
-  const bot = botFor(deps);
-  const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+  const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
+  const notFound = problemResponse('No conversation with this id that the caller may see');
 
   app.openapi(
-    route(READERS, {
+    route(STAFF, {
       method: 'post',
       path: '/v1/conversations',
       tags: ['conversations'],
@@ -108,33 +43,63 @@ export function conversationRoutes(deps: Deps) {
           }),
         ),
       },
-      responses: { 201: jsonResponse(z.object({ conversation: ConversationSchema }), 'Opened') },
+      responses: {
+        201: jsonResponse(z.object({ conversation: ConversationSchema }), 'Opened'),
+        413: problemResponse('Body too large'),
+        415: problemResponse('Not JSON'),
+      },
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const p = c.get('principal')!;
-      const conversation = await openConversation(deps.db, {
+      const p = c.get('principal');
+      const conversation = await inbox.open({
         channel: 'api',
         externalId: body.contact.externalId,
         name: body.contact.name,
         lang: body.lang,
-        openedByKey: p.kind === 'api_key' ? p.id : null,
+        openedByKey: p?.kind === 'api_key' ? p.id : null,
       });
-      return c.json({ conversation: conversationOut(conversation) }, 201);
+      return c.json({ conversation: conversationView(conversation) }, 201);
     },
   );
 
   app.openapi(
-    route(READERS, {
+    route(STAFF, {
+      method: 'post',
+      path: '/v1/conversations/{id}/customer-token',
+      tags: ['conversations'],
+      summary: 'A token the customer (for example the widget) uses for this conversation only',
+      description: `Valid for CUSTOMER_TOKEN_TTL_HOURS (${config.CUSTOMER_TOKEN_TTL_HOURS} h here). With it the customer writes, reads the conversation and follows its live feed, and nothing else.`,
+      request: { params: idParam },
+      responses: { 201: jsonResponse(CustomerTokenSchema, 'Created; the token is shown once'), 404: notFound },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const conversation = await visibleConversation(c, db, id);
+      const token = await createCustomerToken(db, conversation.id, config.CUSTOMER_TOKEN_TTL_HOURS);
+      return c.json(
+        { token: token.token, conversationId: conversation.id, expiresAt: token.expiresAt.toISOString() },
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    route(STAFF_OR_CUSTOMER, {
       method: 'post',
       path: '/v1/conversations/{id}/messages',
       tags: ['conversations'],
       summary: "Post a customer's message; the bot answers or hands off in the same call",
+      description:
+        'The message is stored first. A repeated `channelMessageId` is stored once and gets the same reply (200); if its first delivery is still being handled the call waits for that outcome, and if the first failed half-way it is handled now. Follow the conversation feed to see the reply as it is produced.',
       request: {
         params: idParam,
         body: jsonBody(
           z.strictObject({
-            text: z.string().max(100_000),
+            text: z.string().openapi({
+              maxLength: config.MESSAGE_MAX_CHARS,
+              description: `At most ${config.MESSAGE_MAX_CHARS} characters (MESSAGE_MAX_CHARS); longer is a 413 message-too-long problem, empty a 400 empty-message problem.`,
+            }),
             channelMessageId: z
               .string()
               .min(1)
@@ -152,45 +117,52 @@ export function conversationRoutes(deps: Deps) {
             handoff: HandoffSchema.nullable(),
             duplicate: z.boolean(),
           }),
-          'Stored, and answered or handed off',
+          'Stored, and answered, handed off, or (while a person has the conversation) left to them',
         ),
-        200: { description: 'A repeated delivery: the stored message and its reply, unchanged' },
+        200: jsonResponse(
+          z.object({
+            message: MessageSchema,
+            reply: MessageSchema.nullable(),
+            handoff: HandoffSchema.nullable(),
+            duplicate: z.boolean(),
+          }),
+          'A repeated delivery: the stored message and its reply',
+        ),
+        404: notFound,
+        409: problemResponse('The conversation is resolved or closed (conversation-closed)'),
+        413: problemResponse('Message or body too large (message-too-long, body-too-large)'),
+        415: problemResponse('Not JSON'),
+        503: problemResponse('Another process holds the conversation for too long (conversation-busy): retry'),
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await visibleConversation(deps, c.get('principal')!, id);
-      const turn = await handleCustomerMessage(bot, id, body.text, { channelMessageId: body.channelMessageId });
-      const handoff = turn.handoff
-        ? {
-            id: turn.handoff.id,
-            reason: turn.handoff.reason,
-            confidence: turn.handoff.confidence === null ? null : Number(turn.handoff.confidence),
-            sentiment: turn.handoff.sentiment === null ? null : Number(turn.handoff.sentiment),
-            team: turn.handoff.team,
-            priority: turn.handoff.priority,
-            createdAt: new Date(turn.handoff.created_at).toISOString(),
-          }
-        : null;
+      await visibleConversation(c, db, id);
+      const outcome = await inbox.receive({
+        conversationId: id,
+        text: body.text,
+        channelMessageId: body.channelMessageId,
+      });
+      const view = c.get('customer') ? forCustomer : messageView;
       return c.json(
         {
-          message: messageOut(turn.message),
-          reply: turn.reply ? messageOut(turn.reply) : null,
-          handoff,
-          duplicate: turn.duplicate,
+          message: view(outcome.message),
+          reply: outcome.reply ? view(outcome.reply) : null,
+          handoff: outcome.handoff && !c.get('customer') ? handoffView(outcome.handoff) : null,
+          duplicate: outcome.duplicate,
         },
-        turn.duplicate ? 200 : 201,
+        outcome.duplicate ? 200 : 201,
       );
     },
   );
 
   app.openapi(
-    route(READERS, {
+    route(STAFF_OR_CUSTOMER, {
       method: 'get',
       path: '/v1/conversations/{id}',
       tags: ['conversations'],
-      summary: 'A conversation with its messages and hand-offs',
+      summary: 'A conversation with its messages (and, for staff, its hand-offs)',
       request: { params: idParam },
       responses: {
         200: jsonResponse(
@@ -201,25 +173,19 @@ export function conversationRoutes(deps: Deps) {
           }),
           'The conversation',
         ),
+        404: notFound,
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const conversation = await visibleConversation(deps, c.get('principal')!, id);
-      const [messages, handoffs] = await Promise.all([listMessages(deps.db, id), listHandoffs(deps.db, id)]);
+      const conversation = await visibleConversation(c, db, id);
+      const customer = Boolean(c.get('customer'));
+      const [messages, handoffs] = await Promise.all([listMessages(db, id), customer ? [] : listHandoffs(db, id)]);
       return c.json(
         {
-          conversation: conversationOut(conversation),
-          messages: messages.map(messageOut),
-          handoffs: handoffs.map((h) => ({
-            id: h.id,
-            reason: h.reason,
-            confidence: h.confidence === null ? null : Number(h.confidence),
-            sentiment: h.sentiment === null ? null : Number(h.sentiment),
-            team: h.team,
-            priority: h.priority,
-            createdAt: new Date(h.created_at).toISOString(),
-          })),
+          conversation: conversationView(conversation),
+          messages: customer ? messages.filter((m) => m.role !== 'system').map(forCustomer) : messages.map(messageView),
+          handoffs: handoffs.map(handoffView),
         },
         200,
       );
@@ -228,22 +194,23 @@ export function conversationRoutes(deps: Deps) {
 
   for (const action of ['resolve', 'handback'] as const) {
     app.openapi(
-      route(['agent', 'supervisor', 'admin'], {
+      route(STAFF, {
         method: 'post',
         path: `/v1/conversations/{id}/${action}`,
         tags: ['conversations'],
         summary: action === 'resolve' ? 'Mark the conversation resolved' : 'Hand the conversation back to the bot',
         request: { params: idParam },
-        responses: { 200: jsonResponse(z.object({ conversation: ConversationSchema }), 'Updated') },
+        responses: {
+          200: jsonResponse(z.object({ conversation: ConversationSchema }), 'Updated'),
+          404: notFound,
+          409: problemResponse('Already resolved or closed (conversation-closed)'),
+        },
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        const current = await visibleConversation(deps, c.get('principal')!, id);
-        if (current.status === 'resolved' || current.status === 'closed') {
-          throw problems.conflict('conversation-closed', `The conversation is already ${current.status}.`);
-        }
-        const updated = await setStatus(deps.db, id, action === 'resolve' ? 'resolved' : 'bot');
-        return c.json({ conversation: conversationOut(updated as Conversation) }, 200);
+        await visibleConversation(c, db, id);
+        const updated = action === 'resolve' ? await inbox.resolve(id) : await inbox.handBack(id);
+        return c.json({ conversation: conversationView(updated) }, 200);
       },
     );
   }

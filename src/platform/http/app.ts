@@ -3,19 +3,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { authenticate } from '../../auth/middleware.js';
-import { authRoutes } from '../../auth/routes.js';
-import type { Deps } from '../deps.js';
+import type { Module, Platform } from '../module.js';
 import type { AppEnv } from './env.js';
 import { errorHandler, zodIssuesToProblem } from './errors.js';
 import { problems } from './problem.js';
 import { systemRoutes } from './system-routes.js';
 
-export type FeatureRoutes = (deps: Deps) => OpenAPIHono<AppEnv>;
-
-/** The Hono app: cross-cutting middleware first, then each feature's routes. */
-export function createApp(deps: Deps, features: FeatureRoutes[] = []) {
-  const { config, log, metrics } = deps;
+/** The Hono app: cross-cutting middleware first, then each module's middleware and routes. */
+export function createApp(platform: Platform, modules: Module[] = []) {
+  const { config, log, metrics } = platform;
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw zodIssuesToProblem(result.error.issues as never);
@@ -75,11 +71,10 @@ export function createApp(deps: Deps, features: FeatureRoutes[] = []) {
     }
     await next();
   });
-  app.use('/v1/*', authenticate(deps.db));
+  for (const m of modules) for (const mw of m.middleware ?? []) app.use('/v1/*', mw);
 
-  app.route('/', systemRoutes(deps));
-  app.route('/', authRoutes(deps));
-  for (const feature of features) app.route('/', feature(deps));
+  app.route('/', systemRoutes(platform));
+  for (const m of modules) if (m.routes) app.route('/', m.routes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
@@ -87,12 +82,18 @@ export function createApp(deps: Deps, features: FeatureRoutes[] = []) {
     name: 'sanad_session',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'customerToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A customer token (ct_sanad_…) for exactly one conversation, as the widget holds',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Sanad API',
       version: '0.1.0',
-      description: 'Arabic-first customer-service bot and agent copilot. Errors are application/problem+json.',
+      description:
+        'Arabic-first customer-service bot and agent copilot. JSON fields are camelCase. Errors are application/problem+json. Live feeds are text/event-stream, resumable with Last-Event-ID.',
     },
   });
   return app;

@@ -19,24 +19,6 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    turns: new Counter({
-      name: 'sanad_turns_total',
-      help: 'Conversation turns by outcome (answered or handed off)',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    }),
-    handoffs: new Counter({
-      name: 'sanad_handoffs_total',
-      help: 'Hand-offs by reason',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
-    llmCalls: new Counter({
-      name: 'sanad_llm_calls_total',
-      help: 'Model calls by operation and result',
-      labelNames: ['op', 'result'] as const,
-      registers: [registry],
-    }),
   };
 }
 

@@ -1,7 +1,6 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { requireRoles } from '../../auth/middleware.js';
-import type { Role } from '../../auth/roles.js';
+import { type Access, admitsCustomer, requireAccess, rolesOf } from './caller.js';
 
 export const ProblemSchema = z
   .object({
@@ -21,15 +20,19 @@ export const problemResponse = (description: string) => ({
 });
 
 /**
- * Every API route says which roles it admits (`'public'` for none needed). The roles are
- * enforced by middleware and published in the OpenAPI document as `x-roles`.
+ * Every API route says whom it admits: staff roles, `'public'`, or roles plus the customer of
+ * the conversation. Enforced by middleware and published in the OpenAPI document as `x-roles`
+ * and `x-customer`.
  */
-export function route<R extends Omit<RouteConfig, 'middleware'>>(roles: readonly Role[] | 'public', config: R) {
-  const secured = roles !== 'public';
+export function route<R extends Omit<RouteConfig, 'middleware'>>(access: Access, config: R) {
+  const secured = access !== 'public';
+  const customer = admitsCustomer(access);
+  const security = [{ session: [] }, { apiKey: [] }, ...(customer ? [{ customerToken: [] }] : [])];
   return createRoute({
     ...config,
-    ...(secured ? { middleware: [requireRoles(roles)] as const, security: [{ session: [] }, { apiKey: [] }] } : {}),
-    'x-roles': secured ? [...roles] : [],
+    ...(secured ? { middleware: [requireAccess(access)] as const, security } : {}),
+    'x-roles': [...rolesOf(access)],
+    'x-customer': customer,
     responses: {
       ...config.responses,
       400: problemResponse('Invalid request'),

@@ -4,7 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { swaggerUI } from '@hono/swagger-ui';
 import { Hono } from 'hono';
 import { pendingMigrations } from '../db/migrate.js';
-import type { Deps } from '../deps.js';
+import type { Platform } from '../module.js';
 import type { AppEnv } from './env.js';
 
 // Served from the installed package so /docs works offline (no CDN).
@@ -20,7 +20,7 @@ async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?:
 }
 
 /** Health, readiness, metrics and the API docs page. */
-export function systemRoutes(deps: Deps) {
+export function systemRoutes(deps: Platform) {
   const app = new Hono<AppEnv>();
 
   app.get('/livez', (c) => c.json({ status: 'ok' }));

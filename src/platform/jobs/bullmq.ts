@@ -41,6 +41,7 @@ export async function bullmqRunner(
             if (!handler) throw new Error(`No handler for job ${job.name}`);
             return handler(job.data, {
               attempt: job.attemptsMade + 1,
+              attempts: job.opts.attempts ?? 1,
               progress: async (percent, detail) => {
                 await job.updateProgress({ percent, detail });
               },

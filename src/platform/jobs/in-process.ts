@@ -58,6 +58,7 @@ export function inProcessRunner(handlers: Map<string, JobHandler>, log: Logger, 
       try {
         const result = await handler(job.payload, {
           attempt: job.attempt,
+          attempts: job.attempts,
           progress: async (percent, detail) => job.onProgress?.({ percent, detail }),
         });
         stats.completed++;

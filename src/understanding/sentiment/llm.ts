@@ -10,7 +10,10 @@ const INSTRUCTIONS =
   'through 0 (neutral question or request) to 1 (happy, grateful). Complaints about delays or missing replies are negative. ' +
   'Reply with only JSON: {"score": number}.';
 
-/** Sentiment from the configured model; any failure falls back to the local scorer. */
+/**
+ * Sentiment from the configured model; any failure, an aborted signal included, falls back to
+ * the local scorer.
+ */
 export function llmSentimentScorer(
   client: OpenAI,
   model: string,
@@ -19,21 +22,26 @@ export function llmSentimentScorer(
 ): SentimentScorer {
   return {
     name: `llm:${model}`,
-    async score(text, lang): Promise<SentimentScore> {
+    async score(text, lang, options): Promise<SentimentScore> {
       try {
-        const res = await client.chat.completions.create({
-          model,
-          temperature: 0,
-          response_format: { type: 'json_object' },
-          messages: [
-            { role: 'system', content: INSTRUCTIONS },
-            { role: 'user', content: text.slice(0, 2000) },
-          ],
-        });
+        const res = await client.chat.completions.create(
+          {
+            model,
+            temperature: 0,
+            response_format: { type: 'json_object' },
+            messages: [
+              { role: 'system', content: INSTRUCTIONS },
+              { role: 'user', content: text.slice(0, 2000) },
+            ],
+          },
+          { signal: options?.signal },
+        );
         const parsed = output.safeParse(JSON.parse(res.choices[0]?.message?.content ?? ''));
         if (parsed.success) return { score: parsed.data.score, label: labelFor(parsed.data.score) };
       } catch (error) {
-        log.warn({ err: error }, 'model sentiment failed; using the local scorer');
+        // A cancelled turn is the caller's decision, not a model fault worth a warning.
+        if (options?.signal?.aborted) log.info('model sentiment cancelled; using the local scorer');
+        else log.warn({ err: error }, 'model sentiment failed; using the local scorer');
       }
       return fallback.score(text, lang);
     },

@@ -351,7 +351,7 @@ describe('dev set', () => {
   // A floor, not a target: the set was written for this project and the lexicon was built
   // afterwards; this guards against regressions, not a measure of held-out quality.
   it('keeps macro-F1 on test/fixtures/eval/sentiment.jsonl above 0.85', async () => {
-    const url = new URL('../../test/fixtures/eval/sentiment.jsonl', import.meta.url);
+    const url = new URL('../../../test/fixtures/eval/sentiment.jsonl', import.meta.url);
     const rows = readFileSync(url, 'utf8')
       .split('\n')
       .filter((l) => l.trim())

@@ -575,7 +575,8 @@ export function rawSentiment(text: string, lang?: 'ar' | 'en'): number {
 export function localSentimentScorer(): SentimentScorer {
   return {
     name: 'local-lexicon',
-    async score(text: string, lang?: 'ar' | 'en'): Promise<SentimentScore> {
+    // Nothing to cancel: scoring is a quick in-process computation, so the signal is not read.
+    async score(text: string, lang?: 'ar' | 'en', _options?: { signal?: AbortSignal }): Promise<SentimentScore> {
       const raw = rawSentiment(text, lang);
       const score = Math.max(-1, Math.min(1, Math.round(Math.tanh(raw) * 1e4) / 1e4));
       return { score: score === 0 ? 0 : score, label: labelFor(score) };

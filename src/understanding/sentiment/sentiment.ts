@@ -13,8 +13,11 @@ export interface SentimentScore {
 
 export interface SentimentScorer {
   readonly name: string;
-  /** `lang` is a hint; when absent the scorer detects the language itself. */
-  score(text: string, lang?: 'ar' | 'en'): Promise<SentimentScore>;
+  /**
+   * `lang` is a hint; when absent the scorer detects the language itself. Aborting `signal`
+   * cuts a model call short; the scorer still answers (from its fallback).
+   */
+  score(text: string, lang?: 'ar' | 'en', options?: { signal?: AbortSignal }): Promise<SentimentScore>;
 }
 
 /** Scores at or below this are negative. Slightly nearer zero than the positive side:

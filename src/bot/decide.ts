@@ -1,0 +1,285 @@
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Retrieval } from '../knowledge/retrieve.js';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/log.js';
+import type { Lang } from '../text/language.js';
+import { PII_PLACEHOLDER, redact } from '../text/redact.js';
+import { safeInline, safeMarkdown } from '../text/safe-markdown.js';
+import { asksForHuman } from '../understanding/human-request.js';
+import { onlySaysNotHelped, saysNotHelped } from '../understanding/not-helped.js';
+import type { SentimentScore, SentimentScorer } from '../understanding/sentiment/sentiment.js';
+import { smallTalk, smallTalkReply } from '../understanding/small-talk.js';
+import { type Answer, type Answerer, ModelUnavailableError } from './answerer.js';
+import { evidenceOf, retrievalConfidence } from './confidence.js';
+import type { ConversationSnapshot, Decision, HandoffCandidate, IncomingMessage } from './decision.js';
+import {
+  type HandoffReason,
+  handoffNotice,
+  handoffPriority,
+  isSensitive,
+  rephraseRequest,
+  sentimentNeedsPerson,
+} from './policy.js';
+
+export interface BotDeps {
+  kb: KnowledgeBase;
+  config: Config;
+  log: Logger;
+  sentiment: SentimentScorer;
+  /** The local scorer: once the conversation's model budget is spent, and when the turn is silent. */
+  localSentiment: SentimentScorer;
+  local: Answerer;
+  /** Present when a model is configured. */
+  llm?: Answerer;
+}
+
+export interface DecideOptions {
+  /** The reply as it is produced (sanitised, cumulative); only for answers likely to be sent. */
+  onText?: (soFar: string) => void;
+}
+
+/** A turn that ran out of time: model calls are cancelled and the bot decides with what it has. */
+export class TurnDeadlineError extends Error {
+  constructor(ms: number) {
+    super(`the turn took longer than ${ms} ms`);
+  }
+}
+
+/**
+ * The bot's whole judgement on one customer message: language → redact → sentiment → request
+ * for a person → small talk → retrieve → answer → confidence → answer, clarify or hand off. It
+ * reads the knowledge base and writes nothing; every failure inside it (reindex, embedding
+ * endpoint, model, deadline) becomes a decision, never an error.
+ */
+export async function decide(
+  deps: BotDeps,
+  message: IncomingMessage,
+  snapshot: ConversationSnapshot,
+  options: DecideOptions = {},
+): Promise<Decision> {
+  const deadlineMs = deps.config.TURN_DEADLINE_MS;
+  const controller = new AbortController();
+  // Model calls are cut at 80% of the deadline, leaving time for the local answer to stand in.
+  const softTimer = setTimeout(() => controller.abort(new TurnDeadlineError(deadlineMs)), deadlineMs * 0.8);
+  let hardTimer: NodeJS.Timeout | undefined;
+  const progress: Progress = { lang: message.lang, question: redact(message.content).text, modelCalls: 0 };
+  try {
+    const hard = new Promise<Decision>((resolve) => {
+      hardTimer = setTimeout(() => {
+        deps.log.warn({ conversationId: snapshot.id, ms: deadlineMs }, 'turn deadline reached; handing off');
+        resolve(handoffFrom(deps, progress, snapshot, 'model_unavailable'));
+      }, deadlineMs);
+    });
+    return await Promise.race([decideWithin(deps, message, snapshot, options, controller.signal, progress), hard]);
+  } catch (error) {
+    deps.log.error({ err: error, conversationId: snapshot.id }, 'the bot failed; handing off');
+    return handoffFrom(deps, progress, snapshot, 'model_unavailable');
+  } finally {
+    clearTimeout(softTimer);
+    clearTimeout(hardTimer);
+    controller.abort();
+  }
+}
+
+/** What a turn knows so far: a deadline or a failure hands off with it. */
+interface Progress {
+  lang: Lang;
+  question: string;
+  modelCalls: number;
+  sentiment?: SentimentScore;
+  retrieval?: Retrieval;
+  confidence?: number;
+}
+
+async function decideWithin(
+  deps: BotDeps,
+  message: IncomingMessage,
+  snapshot: ConversationSnapshot,
+  options: DecideOptions,
+  signal: AbortSignal,
+  progress: Progress,
+): Promise<Decision> {
+  const { config } = deps;
+  const { lang, question } = progress;
+  const content = message.content;
+  if (snapshot.status !== 'bot') {
+    // A person has the conversation: the bot stays quiet, but the agent still sees the mood.
+    progress.sentiment = await deps.localSentiment.score(question, lang);
+    return { ...common(progress, snapshot), kind: 'silent' };
+  }
+
+  // Model sentiment counts against the conversation's model budget; past it, the local scorer.
+  const withinBudget = () => snapshot.modelCalls + progress.modelCalls < config.LLM_MAX_CALLS_PER_CONVERSATION;
+  const modelSentiment = deps.llm !== undefined && withinBudget();
+  progress.sentiment = await (modelSentiment ? deps.sentiment : deps.localSentiment).score(question, lang, { signal });
+  if (modelSentiment) progress.modelCalls += 1;
+
+  if (asksForHuman(content)) return handoffFrom(deps, progress, snapshot, 'customer_request');
+  if (
+    sentimentNeedsPerson([...snapshot.sentimentTrend, progress.sentiment.score], config.NEGATIVE_SENTIMENT_THRESHOLD)
+  ) {
+    return handoffFrom(deps, progress, snapshot, 'negative_sentiment');
+  }
+
+  // A bare greeting or thanks gets a courteous reply instead of a search (and a needless hand-off).
+  const chat = smallTalk(content);
+  if (chat) {
+    return {
+      ...common(progress, snapshot),
+      kind: 'small_talk',
+      topic: chat,
+      reply: smallTalkReply(chat, lang, content),
+    };
+  }
+
+  // A failure is the customer telling us the last answer missed; follow-ups on the same topic are not.
+  const failures = saysNotHelped(content) ? snapshot.botFailures + 1 : 0;
+  // "That didn't help" on its own is feedback, not a question: searching for it finds nothing
+  // (a low-confidence hand-off under the wrong reason) or an unrelated article.
+  const complaintOnly = failures > 0 && onlySaysNotHelped(content);
+  if (!complaintOnly) progress.retrieval = await retrieve(deps.kb, withoutPlaceholders(question), lang);
+  const retrieval = progress.retrieval;
+
+  if (failures >= 2) {
+    // Route to the team of the article that missed, not to whatever the complaint's words matched.
+    const missed = snapshot.lastArticleId ? await deps.kb.article(snapshot.lastArticleId) : undefined;
+    return handoffFrom(deps, progress, snapshot, 'repeated_failure', { team: missed?.team, botFailures: failures });
+  }
+  if (!retrieval) {
+    // First miss: one more chance: ask the customer to say it another way.
+    return {
+      ...common(progress, snapshot),
+      botFailures: failures,
+      kind: 'clarify',
+      why: 'not_helped',
+      reply: rephraseRequest(lang),
+    };
+  }
+
+  // Stream only what is likely to be sent: below the threshold the turn will most likely hand off.
+  const likely = retrievalConfidence(evidenceOf(retrieval)) >= config.ANSWER_THRESHOLD;
+  const onText = likely && options.onText ? (t: string) => options.onText?.(safeMarkdown(t)) : undefined;
+  const outcome = await answerWithFallback(deps, { question, lang, retrieval }, { signal, onText, withinBudget });
+  progress.modelCalls += outcome.modelCalls;
+  progress.confidence = outcome.kind === 'answer' ? outcome.answer.confidence : outcome.confidence;
+  if (outcome.kind === 'unavailable') return handoffFrom(deps, progress, snapshot, 'model_unavailable');
+  const answer = { ...outcome.answer, text: safeMarkdown(outcome.answer.text) };
+  answer.citations = answer.citations.map((c) => ({ ...c, title: safeInline(c.title) }));
+  const cited = retrieval.articles.find((a) => a.articleId === answer.citations[0]?.articleId);
+  if (answer.answered && cited && isSensitive(cited.tags, config.SENSITIVE_TAGS)) {
+    return handoffFrom(deps, progress, snapshot, 'sensitive_topic', { team: cited.team, answer });
+  }
+  if (!answer.answered || !answer.text.trim() || answer.confidence < config.ANSWER_THRESHOLD) {
+    return handoffFrom(deps, progress, snapshot, 'low_confidence', { answer });
+  }
+  return {
+    ...common(progress, snapshot),
+    botFailures: failures,
+    kind: 'answer',
+    reply: answer.text,
+    answer,
+    retrieval,
+  };
+}
+
+function common(progress: Progress, snapshot: ConversationSnapshot) {
+  return {
+    lang: progress.lang,
+    question: progress.question,
+    sentiment: progress.sentiment ?? { score: 0, label: 'neutral' as const },
+    modelCalls: progress.modelCalls,
+    botFailures: snapshot.botFailures,
+    retrieval: progress.retrieval,
+  };
+}
+
+function handoffFrom(
+  deps: BotDeps,
+  progress: Progress,
+  snapshot: ConversationSnapshot,
+  reason: HandoffReason,
+  extra: { team?: string | null; botFailures?: number; answer?: Answer } = {},
+): Decision {
+  const base = common(progress, snapshot);
+  // A question without a searchable word ("ok", "👍") matches articles by chance: they are no
+  // evidence of the topic and must not route the conversation.
+  const matched = progress.retrieval?.queryTerms.length ? progress.retrieval.articles : [];
+  const candidates: HandoffCandidate[] = matched.map((a) => ({
+    articleId: a.articleId,
+    title: safeInline(a.title),
+    score: round(a.score),
+    similarity: round(a.similarity),
+  }));
+  return {
+    ...base,
+    botFailures: extra.botFailures ?? base.botFailures,
+    answer: extra.answer,
+    kind: 'handoff',
+    reason,
+    team: extra.team ?? matched[0]?.team ?? deps.config.DEFAULT_TEAM,
+    priority: handoffPriority(reason, base.sentiment.score),
+    confidence: progress.confidence ?? null,
+    candidates,
+    reply: handoffNotice(progress.lang),
+  };
+}
+
+type AnswerOutcome =
+  | { kind: 'answer'; answer: Answer; modelCalls: number }
+  | { kind: 'unavailable'; confidence: number; modelCalls: number };
+
+/**
+ * The LLM when configured and within the conversation's budget; when the model fails (after
+ * the client's bounded retries, or cut by the turn's deadline) the local answer stands in if it
+ * is confident enough.
+ */
+async function answerWithFallback(
+  deps: BotDeps,
+  input: { question: string; lang: Lang; retrieval: Retrieval },
+  options: { signal: AbortSignal; onText?: (t: string) => void; withinBudget: () => boolean },
+): Promise<AnswerOutcome> {
+  const local = () => deps.local.answer(input, { onText: deps.llm ? undefined : options.onText });
+  if (!deps.llm) return { kind: 'answer', answer: await local(), modelCalls: 0 };
+  let failure: unknown;
+  let calls = 0;
+  if (options.withinBudget()) {
+    try {
+      const answer = await deps.llm.answer(input, { signal: options.signal, onText: options.onText });
+      return { kind: 'answer', answer, modelCalls: answer.modelCalls ?? 1 };
+    } catch (error) {
+      if (!(error instanceof ModelUnavailableError)) throw error;
+      calls = 1;
+      failure = error;
+    }
+  } else {
+    failure = new ModelUnavailableError('the conversation used its model-call budget');
+  }
+  deps.log.warn({ err: failure }, 'model unavailable; trying the local answer');
+  const fallback = await local();
+  if (fallback.answered && fallback.confidence >= deps.config.ANSWER_THRESHOLD)
+    return { kind: 'answer', answer: fallback, modelCalls: calls };
+  return { kind: 'unavailable', confidence: fallback.confidence, modelCalls: calls };
+}
+
+const PLACEHOLDERS = new RegExp(
+  Object.values(PII_PLACEHOLDER)
+    .map((p) => p.replace(/[[\]]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
+
+/** The placeholders redaction leaves ("[PHONE]", "[CARD]") are not the customer's topic: a
+ *  question about the weather with a phone number in it must not match the contact article. */
+function withoutPlaceholders(question: string): string {
+  return question.replace(PLACEHOLDERS, ' ');
+}
+
+async function retrieve(kb: KnowledgeBase, question: string, lang: Lang): Promise<Retrieval> {
+  const retriever = await kb.retriever();
+  const retrieval = await retriever.retrieve(question, { lang });
+  return retrieval.articles.length === 0 ? retriever.retrieve(question) : retrieval;
+}
+
+function round(n: number): number {
+  return Number.isFinite(n) ? Math.round(n * 1e4) / 1e4 : 0;
+}

@@ -1,0 +1,63 @@
+import type { Retrieval } from '../knowledge/retrieve.js';
+import type { Lang } from '../text/language.js';
+import type { SentimentScore } from '../understanding/sentiment/sentiment.js';
+import type { Answer } from './answerer.js';
+import type { HandoffReason } from './policy.js';
+
+/** What the bot sees of a conversation when it decides: a snapshot, read under the turn's lease. */
+export interface ConversationSnapshot {
+  id: string;
+  status: 'bot' | 'waiting_human' | 'assigned' | 'resolved' | 'closed';
+  lang: Lang | null;
+  modelCalls: number;
+  botFailures: number;
+  lastArticleId: string | null;
+  /** Sentiment of the customer's earlier messages, oldest first. */
+  sentimentTrend: number[];
+}
+
+/** The customer's message as stored: validated text and its language. */
+export interface IncomingMessage {
+  id: string;
+  content: string;
+  lang: Lang;
+}
+
+export interface HandoffCandidate {
+  articleId: string;
+  title: string;
+  score: number;
+  similarity: number;
+}
+
+interface Common {
+  lang: Lang;
+  /** The message with personal data redacted: all a model or a log ever sees of it. */
+  question: string;
+  sentiment: SentimentScore;
+  /** Model calls this decision cost, counted against the conversation's budget. */
+  modelCalls: number;
+  /** The conversation's count of consecutive "that didn't help" after this message. */
+  botFailures: number;
+  retrieval?: Retrieval;
+  answer?: Answer;
+}
+
+export type Decision = Common &
+  (
+    | { kind: 'answer'; reply: string; answer: Answer; retrieval: Retrieval }
+    | { kind: 'small_talk'; reply: string; topic: string }
+    | { kind: 'clarify'; reply: string; why: 'not_helped' }
+    | {
+        kind: 'handoff';
+        reply: string;
+        reason: HandoffReason;
+        team: string;
+        priority: number;
+        confidence: number | null;
+        candidates: HandoffCandidate[];
+      }
+    | { kind: 'silent' }
+  );
+
+export type DecisionKind = Decision['kind'];

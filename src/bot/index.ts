@@ -1,0 +1,28 @@
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { Module, Platform } from '../platform/module.js';
+import { botFor, botMetrics } from './bot.js';
+import { type DecideOptions, decide } from './decide.js';
+import type { ConversationSnapshot, Decision, IncomingMessage } from './decision.js';
+
+export type { ConversationSnapshot, Decision, DecisionKind, HandoffCandidate, IncomingMessage } from './decision.js';
+export { HANDOFF_REASONS, type HandoffReason, handoffNotice } from './policy.js';
+
+export type Decide = (
+  message: IncomingMessage,
+  snapshot: ConversationSnapshot,
+  options?: DecideOptions,
+) => Promise<Decision>;
+
+/** The bot as the inbox sees it: one function from a message and a snapshot to a decision. */
+export function botModule(platform: Platform, kb: KnowledgeBase): { decide: Decide; module: Module } {
+  const metrics = botMetrics(platform.metrics.registry);
+  const deps = botFor({ kb, config: platform.config, log: platform.log, metrics });
+  return {
+    async decide(message, snapshot, options) {
+      const decision = await decide(deps, message, snapshot, options);
+      metrics.decisions.inc({ kind: decision.kind });
+      return decision;
+    },
+    module: { name: 'bot' },
+  };
+}

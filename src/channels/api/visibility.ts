@@ -1,0 +1,22 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { type Conversation, getConversation } from '../../inbox/index.js';
+import type { Db } from '../../platform/db/db.js';
+import type { AppEnv } from '../../platform/http/env.js';
+import { problems } from '../../platform/http/problem.js';
+
+/**
+ * The conversation if this caller may see it, else 404 (never 403: it must not reveal that the
+ * id exists). An API key sees the conversations it opened; a customer only the token's own.
+ */
+export async function visibleConversation(c: Context<AppEnv>, db: Db, id: string): Promise<Conversation> {
+  const customer = c.get('customer');
+  const principal = c.get('principal');
+  const conversation = z.uuid().safeParse(id).success ? await getConversation(db, id) : undefined;
+  const hidden =
+    !conversation ||
+    (customer && customer.conversationId !== conversation.id) ||
+    (principal?.kind === 'api_key' && conversation.opened_by_key !== principal.id);
+  if (hidden) throw problems.notFound('Conversation', id);
+  return conversation as Conversation;
+}

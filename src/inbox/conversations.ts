@@ -1,0 +1,48 @@
+import type { Events } from '../platform/events/outbox.js';
+import { problems } from '../platform/http/problem.js';
+import type { Lang } from '../text/language.js';
+import { type Conversation, getConversation, openConversation, setStatus } from './store.js';
+import { conversationView } from './views.js';
+
+/** Opening and closing conversations: status changes and their events, in one transaction. */
+export function conversationCommands(events: Events) {
+  return {
+    async open(input: {
+      channel: string;
+      externalId: string;
+      name?: string | null;
+      lang?: Lang | null;
+      openedByKey?: string | null;
+    }): Promise<Conversation> {
+      return events.transaction(async (tx, emit) => {
+        const conversation = await openConversation(tx, input);
+        await emit({
+          type: 'conversation.opened',
+          conversationId: conversation.id,
+          data: conversationView(conversation),
+        });
+        return conversation;
+      });
+    },
+
+    /** `resolved` (a person or the customer closed the matter) or `bot` (handed back to the bot). */
+    async setStatus(id: string, status: 'resolved' | 'bot'): Promise<Conversation> {
+      return events.transaction(async (tx, emit) => {
+        const [current] = await tx.query<Conversation>('SELECT * FROM conversations WHERE id = $1 FOR UPDATE', [id]);
+        if (!current) throw problems.notFound('Conversation', id);
+        if (current.status === 'resolved' || current.status === 'closed') {
+          throw problems.conflict('conversation-closed', `The conversation is already ${current.status}.`);
+        }
+        const updated = (await setStatus(tx, id, status)) as Conversation;
+        await emit({
+          type: status === 'resolved' ? 'conversation.resolved' : 'conversation.handed_back',
+          conversationId: id,
+          data: conversationView(updated),
+        });
+        return updated;
+      });
+    },
+
+    get: (db: Parameters<typeof getConversation>[0], id: string) => getConversation(db, id),
+  };
+}

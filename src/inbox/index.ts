@@ -1,0 +1,69 @@
+import type { Decide } from '../bot/index.js';
+import { defineJob, enqueueJob, processor } from '../platform/jobs/jobs.js';
+import type { Module, Platform } from '../platform/module.js';
+import { conversationCommands } from './conversations.js';
+import { createReceiver } from './receive.js';
+import { conversationsWithUndecided } from './store.js';
+import { turnLeases } from './turn-lease.js';
+
+export { listHandoffs } from './handoffs.js';
+export type { InboundMessage, ReceiveOutcome } from './receive.js';
+export type { Conversation, ConversationStatus, Message, MessageRole } from './store.js';
+export { getConversation, listMessages } from './store.js';
+export { conversationView, handoffView, type MessageView, messageView } from './views.js';
+
+const drainJob = defineJob('inbox-drain', (p) => ({
+  conversationId: String((p as { conversationId: unknown }).conversationId),
+}));
+
+// Messages left undecided this long (a failed turn, a dropped request) are picked up by the sweep.
+const STALE_MS = 30_000;
+
+/**
+ * The inbox: the only writer of contacts, conversations, messages and hand-offs. Channels hand
+ * it customers' messages; it asks the bot and stores what the bot decided, with the events.
+ */
+export function inboxModule(platform: Platform, decide: Decide) {
+  const { config, db, jobs, log } = platform;
+  const leaseMs = config.TURN_DEADLINE_MS * 2 + 5000;
+  const leases = turnLeases(db, { leaseMs, waitMs: leaseMs * 2 });
+  const receiver = createReceiver(platform, decide, leases);
+  const conversations = conversationCommands(platform.events);
+  let sweep: NodeJS.Timeout | undefined;
+
+  /** Enqueues a drain for every conversation with a message stored but not decided. */
+  async function recover(olderThanMs = 0): Promise<number> {
+    const ids = await conversationsWithUndecided(db, olderThanMs);
+    const at = Date.now().toString(36);
+    for (const conversationId of ids) {
+      await enqueueJob(jobs, drainJob, { conversationId }, { jobId: `drain-${conversationId}-${at}`, attempts: 3 });
+    }
+    if (ids.length > 0) log.info({ conversations: ids.length }, 'answering messages left undecided');
+    return ids.length;
+  }
+
+  const module: Module = {
+    name: 'inbox',
+    jobs: [processor(drainJob, ({ conversationId }) => receiver.drain(conversationId))],
+    async start() {
+      await recover();
+      sweep = setInterval(() => void recover(STALE_MS).catch((err) => log.warn({ err }, 'inbox sweep')), STALE_MS);
+      sweep.unref();
+    },
+    async stop() {
+      clearInterval(sweep);
+    },
+  };
+
+  return {
+    module,
+    receive: receiver.receive,
+    drain: receiver.drain,
+    recover,
+    open: conversations.open,
+    resolve: (id: string) => conversations.setStatus(id, 'resolved'),
+    handBack: (id: string) => conversations.setStatus(id, 'bot'),
+  };
+}
+
+export type Inbox = ReturnType<typeof inboxModule>;

@@ -1,0 +1,174 @@
+import type { Decide, Decision } from '../bot/index.js';
+import { problems } from '../platform/http/problem.js';
+import type { Platform } from '../platform/module.js';
+import { detectLanguage, type Lang } from '../text/language.js';
+import { type Applied, applyDecision } from './apply.js';
+import { type HandoffRecord, handoffFor } from './handoffs.js';
+import {
+  type Conversation,
+  getConversation,
+  getMessage,
+  type Message,
+  nextUndecided,
+  replyTo,
+  sentimentTrend,
+  storeCustomerMessage,
+} from './store.js';
+import type { TurnLeases } from './turn-lease.js';
+import { validateMessageText } from './validate.js';
+import { messageView } from './views.js';
+
+export interface InboundMessage {
+  conversationId: string;
+  text: string;
+  /** The channel's id for this message: a repeated delivery is stored once and answered once. */
+  channelMessageId?: string | null;
+}
+
+export interface ReceiveOutcome {
+  /** The customer's message as stored, with its sentiment once decided. */
+  message: Message;
+  /** True when this delivery repeated one already stored. */
+  duplicate: boolean;
+  reply?: Message;
+  handoff?: HandoffRecord;
+  /** True when the bot stayed quiet because a person has the conversation. */
+  silent: boolean;
+  /** The bot's decision, when this call's turn made it (absent for a repeat answered before). */
+  decision?: Decision;
+}
+
+const REMEMBERED_DECISIONS = 1000;
+
+/**
+ * `receive()`: store the customer's message first (idempotent on the channel's id), then take
+ * the conversation's turn and decide every message still waiting, oldest first, each decision
+ * applied with its events in one transaction. A repeat whose first delivery is still being
+ * handled waits for that outcome; one whose first delivery failed half-way is handled now.
+ */
+export function createReceiver(platform: Platform, decide: Decide, leases: TurnLeases) {
+  const { db, events, log, config, bus } = platform;
+  // Decisions made by one caller's turn for another caller's message, until that caller reads it.
+  const recent = new Map<string, Decision>();
+  const remember = (id: string, decision: Decision) => {
+    recent.set(id, decision);
+    if (recent.size > REMEMBERED_DECISIONS) recent.delete(recent.keys().next().value as string);
+  };
+
+  async function decideOne(message: Message, conversation: Conversation): Promise<Decision> {
+    const snapshot = {
+      id: conversation.id,
+      status: conversation.status,
+      lang: conversation.lang,
+      modelCalls: conversation.model_calls,
+      botFailures: conversation.bot_failures,
+      lastArticleId: conversation.last_article_id,
+      sentimentTrend: await sentimentTrend(db, conversation.id),
+    };
+    return decide({ id: message.id, content: message.content, lang: (message.lang ?? 'ar') as Lang }, snapshot, {
+      onText: (text) =>
+        void bus
+          .publish({ kind: 'stream', conversationId: conversation.id, replyTo: message.id, text })
+          .catch(() => {}),
+    });
+  }
+
+  /** Decides every waiting message of the conversation, in order, holding its turn. */
+  async function drain(conversationId: string): Promise<void> {
+    await leases.withTurn(conversationId, async (lease) => {
+      for (;;) {
+        const message = await nextUndecided(db, conversationId);
+        if (!message) return;
+        await lease.renew();
+        const conversation = (await getConversation(db, conversationId)) as Conversation;
+        const decision = await decideOne(message, conversation);
+        let applied: Applied | undefined;
+        try {
+          applied = await events.transaction((tx, emit) =>
+            applyDecision(tx, emit, { message, decision, owner: lease.owner }),
+          );
+        } catch (error) {
+          // A decision that cannot be stored must not block the conversation: hand it to a person.
+          log.error({ err: error, conversationId }, 'storing the decision failed; handing off instead');
+          const fallback = handoffInstead(decision, config.DEFAULT_TEAM);
+          applied = await events.transaction((tx, emit) =>
+            applyDecision(tx, emit, { message, decision: fallback, owner: lease.owner }),
+          );
+        }
+        if (applied) remember(message.id, decision);
+        if (applied?.handoff) {
+          const { reason, team, priority } = applied.handoff;
+          log.info({ conversationId, reason, team, priority }, 'handed off to a person');
+        }
+      }
+    });
+  }
+
+  async function outcomeOf(messageId: string, duplicate: boolean): Promise<ReceiveOutcome> {
+    const message = (await getMessage(db, messageId)) as Message;
+    const [reply, handoff] = await Promise.all([replyTo(db, messageId), handoffFor(db, messageId)]);
+    const decision = recent.get(messageId);
+    recent.delete(messageId);
+    return {
+      message,
+      duplicate,
+      reply,
+      handoff,
+      silent: message.decided_at !== null && !reply,
+      decision: duplicate ? undefined : decision,
+    };
+  }
+
+  return {
+    drain,
+
+    async receive(input: InboundMessage): Promise<ReceiveOutcome> {
+      const content = validateMessageText(input.text, config.MESSAGE_MAX_CHARS);
+      const conversation = await getConversation(db, input.conversationId);
+      if (!conversation) throw problems.notFound('Conversation', input.conversationId);
+      if (conversation.status === 'resolved' || conversation.status === 'closed') {
+        throw problems.conflict(
+          'conversation-closed',
+          `The conversation is ${conversation.status}; open a new conversation to write again.`,
+        );
+      }
+      // Without a letter ("👍", "?", "123") the text says nothing about the language: keep the conversation's.
+      const lang: Lang = (!/\p{L}/u.test(content) && conversation.lang) || detectLanguage(content).lang;
+      const { message, duplicate } = await events.transaction(async (tx, emit) => {
+        const stored = await storeCustomerMessage(tx, {
+          conversationId: conversation.id,
+          content,
+          lang,
+          channelMessageId: input.channelMessageId,
+        });
+        if (!stored.duplicate) {
+          await emit({ type: 'message.created', conversationId: conversation.id, data: messageView(stored.message) });
+        }
+        return stored;
+      });
+      if (!message.decided_at) await drain(conversation.id);
+      return outcomeOf(message.id, duplicate);
+    },
+  };
+}
+
+function handoffInstead(decision: Decision, team: string): Decision {
+  const { lang, question, sentiment, botFailures } = decision;
+  return {
+    lang,
+    question,
+    sentiment,
+    botFailures,
+    modelCalls: decision.modelCalls,
+    kind: 'handoff',
+    reason: 'model_unavailable',
+    team: decision.kind === 'handoff' ? decision.team : team,
+    priority: decision.kind === 'handoff' ? decision.priority : 50,
+    confidence: null,
+    candidates: [],
+    reply: decision.kind === 'handoff' ? decision.reply : fallbackNotice(lang),
+  };
+}
+
+const fallbackNotice = (lang: Lang) =>
+  lang === 'ar' ? 'سأحوّل محادثتك إلى أحد موظفي خدمة العملاء.' : "I'm passing your conversation to our team.";

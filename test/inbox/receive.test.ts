@@ -148,10 +148,11 @@ describe('turns of one conversation never interleave', () => {
     const replies = rows.filter((m) => m.role === 'bot');
     expect(replies.map((r) => r.reply_to)).toEqual(customer.map((m) => m.id));
     expect(replies.map((r) => r.content)).toEqual(customer.map((_, i) => `ok ${i}`));
-    const [conversation] = await deps.db.query<{ model_calls: number; bot_failures: number; turn_owner: string | null }>(
-      'SELECT model_calls, bot_failures, turn_owner FROM conversations WHERE id = $1',
-      [id],
-    );
+    const [conversation] = await deps.db.query<{
+      model_calls: number;
+      bot_failures: number;
+      turn_owner: string | null;
+    }>('SELECT model_calls, bot_failures, turn_owner FROM conversations WHERE id = $1', [id]);
     expect(conversation).toEqual({ model_calls: 20, bot_failures: 20, turn_owner: null });
   });
 });

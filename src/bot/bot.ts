@@ -19,6 +19,12 @@ export function botMetrics(registry: Registry) {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    handoffs: new Counter({
+      name: 'sanad_handoffs_total',
+      help: 'Hand-offs by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     llmCalls: new Counter({
       name: 'sanad_llm_calls_total',
       help: 'Model calls by operation and result',

@@ -21,6 +21,7 @@ export function botModule(platform: Platform, kb: KnowledgeBase): { decide: Deci
     async decide(message, snapshot, options) {
       const decision = await decide(deps, message, snapshot, options);
       metrics.decisions.inc({ kind: decision.kind });
+      if (decision.kind === 'handoff') metrics.handoffs.inc({ reason: decision.reason });
       return decision;
     },
     module: { name: 'bot' },

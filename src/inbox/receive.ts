@@ -76,10 +76,11 @@ export function createReceiver(platform: Platform, decide: Decide, leases: TurnL
   /** Decides every waiting message of the conversation, in order, holding its turn. */
   async function drain(conversationId: string): Promise<void> {
     await leases.withTurn(conversationId, async (lease) => {
-      for (;;) {
+      for (let turn = 0; ; turn++) {
         const message = await nextUndecided(db, conversationId);
         if (!message) return;
-        await lease.renew();
+        // Each decision gets a whole lease: the first has it from acquiring the turn.
+        if (turn > 0) await lease.renew();
         const conversation = (await getConversation(db, conversationId)) as Conversation;
         const decision = await decideOne(message, conversation);
         let applied: Applied | undefined;

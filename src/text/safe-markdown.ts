@@ -66,8 +66,9 @@ const EMAIL_AUTOLINK =
 // Attributes only HTML has; an unterminated `<img src=x onerror=…` is junk, `a<b then c=d` is prose.
 const HOSTILE = /[\s/"'](?:on[a-z-]+|src|href|style|srcdoc|action|formaction|xlink:href|background|poster)\s*=/i;
 const PLAIN_URL = /^[\w:/?#@!$%'+,;=.~-]+$/;
+// `[label]: destination`, also inside quotes and list items; the destination may sit on the next line.
 const DEFINITION =
-  /(^|\n)([ \t]*(?:(?:>|[-+*]|\d{1,9}[.)])[ \t]*)*)\[((?:\\[^\n]|[^\\[\]\n]|\n(?![ \t]*\n))*)\]:[ \t]*(?:\n[ \t]*)?(\S*)[^\n]*/g;
+  /(^|\n)([ \t]*(?:(?:>|[-+*]|\d{1,9}[.)])[ \t]*)*)(\[(?:\\[^\n]|[^\\[\]\n]|\n(?![ \t]*\n))*\]:)([ \t]*(?:\n[ \t]*)?)([^ \t\n]*)/g;
 // No '|' in the info string: markdown-it would take such a line, with a delimiter row under it, for a table.
 const FENCE = /^(`{3,})([^`|]*)$|^(~{3,})([^|]*)$/;
 
@@ -119,6 +120,7 @@ interface Destination {
   tokenEnd: number;
   title: string;
   end: number; // index after the closing ')', or -1 when this is not a well-formed link tail
+  capped: boolean; // too long to judge: treated as dangerous, which also keeps the work linear
 }
 
 function skipSpace(src: string, k: number): number {
@@ -133,6 +135,7 @@ function parseDestination(src: string, i: number): Destination {
   let k = skipSpace(src, i + 1);
   const angle = src[k] === '<' ? /^<((?:\\.|[^\\<>\n])*)>/.exec(src.slice(k, k + CAP)) : null;
   let url: string;
+  let capped = false;
   if (angle) {
     url = angle[1];
     k += angle[0].length;
@@ -141,11 +144,13 @@ function parseDestination(src: string, i: number): Destination {
     for (let depth = 0, limit = Math.min(src.length, k + CAP); k < limit; k++) {
       const ch = src[k];
       if (ch === '\\' && PUNCT.test(src[k + 1] ?? '')) k++;
-      else if (/\s/.test(ch)) break;
+      else if (ch === ' ' || ch === '\t' || ch === '\n')
+        break; // CommonMark: ASCII blanks only
       else if (ch === '(') depth++;
       else if (ch === ')' && depth-- === 0) break;
     }
     url = src.slice(start, k);
+    capped = k === start + CAP;
   }
   const tokenEnd = k;
   k = skipSpace(src, k);
@@ -160,7 +165,7 @@ function parseDestination(src: string, i: number): Destination {
       k = skipSpace(src, j + 1);
     }
   }
-  return { url, angled: Boolean(angle), tokenEnd, title, end: src[k] === ')' ? k + 1 : -1 };
+  return { url, angled: Boolean(angle), tokenEnd, title, end: src[k] === ')' ? k + 1 : -1, capped };
 }
 
 /** Closing run for a backtick opener: same length, same line, no `|` in between; index after it or -1. */
@@ -195,6 +200,26 @@ function backtickCloser(src: string): (from: number, len: number) => number {
   };
 }
 
+/** Runs on our own output, so definitions that only appeared once something between was removed count too. */
+function dropDangerousDefinitions(text: string): string {
+  const re = new RegExp(DEFINITION);
+  let out = '';
+  let done = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index + m[1].length + m[2].length;
+    const dest = m[5].replaceAll(LT, '<').replaceAll(AMP, '&');
+    if (urlAllowed(dest)) {
+      re.lastIndex = start + m[3].length; // a destination on the next line may start a definition itself
+      continue;
+    }
+    const end = text.indexOf('\n', m.index + m[0].length);
+    out += text.slice(done, start);
+    done = end < 0 ? text.length : end;
+    re.lastIndex = done;
+  }
+  return out + text.slice(done);
+}
+
 function sanitiseText(src: string, unlink: boolean): string {
   const out: string[] = [];
   let brackets: { open: number; bang: number }[] = [];
@@ -213,25 +238,10 @@ function sanitiseText(src: string, unlink: boolean): string {
     return m;
   };
   const paragraphEnd = (from: number) => search('blank', () => /\n[ \t]*(?=\n|$)|$/g, from)?.index ?? src.length;
-  const lineEnd = (from: number) => {
-    const k = src.indexOf('\n', from);
-    return k < 0 ? src.length : k;
-  };
+  const lineEnd = (from: number) => search('eol', () => /\n|$/g, from)?.index ?? src.length;
   const emit = (s: string) => {
     out.push(s);
     close = -1;
-  };
-
-  const tagEnd = (from: number): number => {
-    let quote = '';
-    for (let k = from; k < src.length && k < from + CAP; k++) {
-      const ch = src[k];
-      if (quote) quote = ch === quote ? '' : quote;
-      else if (ch === '"' || ch === "'") quote = ch;
-      else if (ch === '>') return k + 1;
-      if (ch === '\n' && src[k + 1] === '\n') return -1;
-    }
-    return -1;
   };
 
   const until = (key: string, needle: string, from: number, i: number): number => {
@@ -273,8 +283,10 @@ function sanitiseText(src: string, unlink: boolean): string {
       // Unclosed: a renderer would pass the rest of the block through as raw HTML, so it all goes.
       return m ? m.index + m[0].length : paragraphEnd(end);
     }
-    const end = tagEnd(i + 1);
-    if (HOSTILE.test(src.slice(i, end > 0 ? end : lineEnd(i)))) return end > 0 ? end : lineEnd(i);
+    // Malformed: a browser would read up to the next '>', so that is what goes if it is HTML-ish.
+    const gt = search('gt', () => />/g, i)?.index ?? src.length;
+    const end = gt < paragraphEnd(i) && gt - i < CAP ? gt + 1 : Math.min(lineEnd(i), i + CAP);
+    if (HOSTILE.test(src.slice(i, end))) return end;
     emit(LT);
     return i + 1;
   };
@@ -288,7 +300,7 @@ function sanitiseText(src: string, unlink: boolean): string {
       if (opener && opener.bang >= 0) out[opener.bang] = '';
       close = -1;
     };
-    if (!urlAllowed(d.url)) {
+    if (d.capped || !urlAllowed(d.url)) {
       dropBrackets(); // a dangerous link keeps its text, a dangerous image its alt text
       return d.end > 0 ? d.end : d.tokenEnd;
     }
@@ -364,16 +376,15 @@ function sanitiseText(src: string, unlink: boolean): string {
     }
   }
 
-  return out
-    .join('')
-    .replace(DEFINITION, (m, start: string, prefix: string, _label: string, dest: string) =>
-      urlAllowed(dest.replaceAll(LT, '<').replaceAll(AMP, '&')) ? m : start + prefix,
-    )
-    .replace(/(^|\n)([ \t>*+\-.)0-9]*)(?=~~~)/g, '$1$2\\')
-    .replace(new RegExp(`${LT}(?=\\s*[A-Za-z!?/])`, 'g'), '&lt;')
-    .replaceAll(LT, '<')
-    .replace(BAD_AMP, '&amp;')
-    .replaceAll(AMP, '&');
+  return (
+    dropDangerousDefinitions(out.join(''))
+      // A '~~~' line we did not keep as a fence must not open one for the renderer either.
+      .replace(/(^|\n)([ \t>*+\-.)0-9]*)(?=~~~)/g, '$1$2\\')
+      .replace(new RegExp(`${LT}(?=\\s*[A-Za-z!?/])`, 'g'), '&lt;')
+      .replaceAll(LT, '<')
+      .replace(BAD_AMP, '&amp;')
+      .replaceAll(AMP, '&')
+  );
 }
 
 function sanitiseBlocks(markdown: string): string {

@@ -59,25 +59,32 @@ export function createEvents(deps: { db: Db; jobs: JobRunner; bus: LiveBus; log:
   const { db, jobs, bus, log } = deps;
   const subscribers: Subscriber[] = [];
 
-  async function insert(tx: Queryable, events: EventInput[]): Promise<number[]> {
+  const listened = (type: string) => subscribers.some((s) => s.on.includes(type));
+
+  async function insert(tx: Queryable, events: EventInput[]): Promise<{ id: number; dispatch: boolean }[]> {
     if (events.length === 0) return [];
     await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
-    const ids: number[] = [];
+    const out: { id: number; dispatch: boolean }[] = [];
     for (const e of events) {
+      // An event no subscriber listens to is stored for the feeds and is dispatched already.
+      const dispatch = listened(e.type);
       const [row] = await tx.query<{ id: number | string }>(
-        'INSERT INTO events (type, conversation_id, data) VALUES ($1, $2, $3::text::jsonb) RETURNING id',
-        [e.type, e.conversationId ?? null, JSON.stringify(e.data ?? {})],
+        `INSERT INTO events (type, conversation_id, data, dispatched_at)
+         VALUES ($1, $2, $3::text::jsonb, CASE WHEN $4 THEN NULL ELSE now() END) RETURNING id`,
+        [e.type, e.conversationId ?? null, JSON.stringify(e.data ?? {}), dispatch],
       );
-      ids.push(Number(row?.id));
+      out.push({ id: Number(row?.id), dispatch });
     }
-    return ids;
+    return out;
   }
 
-  async function announce(ids: number[]) {
-    if (ids.length === 0) return;
+  async function announce(written: { id: number; dispatch: boolean }[]) {
+    if (written.length === 0) return;
     // Failures here lose nothing: the events are stored, feeds poll, and the sweep dispatches.
-    await bus.publish({ kind: 'events', upTo: Math.max(...ids) }).catch((err) => log.warn({ err }, 'live bus'));
-    for (const id of ids) {
+    await bus
+      .publish({ kind: 'events', upTo: Math.max(...written.map((w) => w.id)) })
+      .catch((err) => log.warn({ err }, 'live bus'));
+    for (const { id } of written.filter((w) => w.dispatch)) {
       await jobs
         .enqueue(dispatchJob.name, { eventId: id }, { jobId: `ev-${id}`, attempts: 5 })
         .catch((err) => log.warn({ err, eventId: id }, 'event dispatch not enqueued; the sweep will retry'));
@@ -122,14 +129,14 @@ export function createEvents(deps: { db: Db; jobs: JobRunner; bus: LiveBus; log:
 
     /** Runs `fn` in a transaction; the events it emits are stored in it and announced after commit. */
     async transaction<T>(fn: (tx: Queryable, emit: Emit) => Promise<T>): Promise<T> {
-      const ids: number[] = [];
+      const written: { id: number; dispatch: boolean }[] = [];
       const result = await db.transaction(async (tx) => {
         const emit: Emit = async (...events) => {
-          ids.push(...(await insert(tx, events)));
+          written.push(...(await insert(tx, events)));
         };
         return fn(tx, emit);
       });
-      await announce(ids);
+      await announce(written);
       return result;
     },
 

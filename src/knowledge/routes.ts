@@ -20,6 +20,7 @@ import {
   updateArticle,
   VersionConflictError,
 } from './articles.js';
+import { articleEvent } from './article-events.js';
 import { KB_JOBS } from './jobs.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { Retrieval } from './retrieve.js';
@@ -272,7 +273,7 @@ const versionParams = z.object({ id: IdParam, version: VersionParam });
  * then brings chunks and embeddings in line, so only published articles are retrievable.
  */
 export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
-  const { db, jobs, kb, log } = deps;
+  const { db, events, jobs, kb, log } = deps;
   const app = new OpenAPIHono<AppEnv>();
 
   async function mustGet(q: Queryable, id: string): Promise<Article> {
@@ -302,12 +303,14 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
     meta: { by: string; note?: string | null; baseVersion?: number },
   ) {
     try {
-      const result = await db.transaction(async (tx) => {
+      const result = await events.transaction(async (tx, emit) => {
         const current = await mustGet(tx, id);
         if (meta.baseVersion !== undefined && meta.baseVersion !== current.version) {
           throw staleVersion(id, meta.baseVersion, current.version);
         }
-        return updateArticle(tx, current, change(current), { by: meta.by, note: meta.note ?? null });
+        const saved = await updateArticle(tx, current, change(current), { by: meta.by, note: meta.note ?? null });
+        if (saved.changed.length) await emit(articleEvent(saved.article, saved.changed));
+        return saved;
       });
       if (result.changed.length) await indexLater(result.article);
       return result;
@@ -390,9 +393,11 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
       const by = actorOf(c.get('principal')!);
       let article: Article;
       try {
-        article = await db.transaction(async (tx) => {
+        article = await events.transaction(async (tx, emit) => {
           if (await getArticle(tx, content.id)) throw articleExists(content.id);
-          return createArticle(tx, content, { by, note: why ?? 'created' });
+          const created = await createArticle(tx, content, { by, note: why ?? 'created' });
+          await emit(articleEvent(created, [...FIELDS], true));
+          return created;
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw articleExists(content.id);

@@ -55,7 +55,7 @@ export function delivery(platform: Platform, channels: Map<string, Channel>) {
        WHERE m.id = $1`,
       [messageId],
     );
-    if (!row || row.delivery_status !== 'queued') return;
+    if (row?.delivery_status !== 'queued') return;
     const channel = channels.get(row.channel);
     if (!channel) {
       await record(row, 'failed', `no channel named ${row.channel}`);

@@ -7,6 +7,7 @@ import { jsonBody, jsonResponse, problemResponse, route } from '../platform/http
 import { jobIdFor } from '../platform/jobs/jobs.js';
 import type { Platform } from '../platform/module.js';
 import { ARTICLE_STATUSES, type Article, type ArticleContent, frontMatterSchema, MAX_BODY_CHARS } from './article.js';
+import { articleEvent } from './article-events.js';
 import {
   type ArticleVersion,
   contentOf,
@@ -20,7 +21,6 @@ import {
   updateArticle,
   VersionConflictError,
 } from './articles.js';
-import { articleEvent } from './article-events.js';
 import { KB_JOBS } from './jobs.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { Retrieval } from './retrieve.js';

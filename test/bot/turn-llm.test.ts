@@ -4,7 +4,6 @@
  * so the only calls that leave the process are sentiment and answer calls, and any other
  * request fails the test (onUnhandledRequest: 'error').
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
@@ -12,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { handoffNotice } from '../../src/bot/policy.js';
 import { createLogger } from '../../src/platform/log.js';
 import { localSentimentScorer } from '../../src/understanding/sentiment/local.js';
-import { testConfig, testDeps } from '../helpers/backends.js';
+import { testDeps } from '../helpers/backends.js';
 import { inboxWith, type TurnResult, turn } from '../helpers/turns.js';
 
 const CHAT_URL = 'https://api.openai.com/v1/chat/completions';

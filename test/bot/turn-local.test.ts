@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffNotice } from '../../src/bot/policy.js';
 import { redact } from '../../src/text/redact.js';
-import { silentLog, testConfig, testDeps } from '../helpers/backends.js';
+import { testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';
 import { inboxWith, turn } from '../helpers/turns.js';
 
@@ -317,7 +317,6 @@ describe('hands off to a person, with the reason logged', () => {
   });
 
   it('sensitive_topic follows SENSITIVE_TAGS: other tags make other topics sensitive, and routing follows the article', async () => {
-    const db = deps.db;
     const cancel = await turn(inboxWith(deps, { SENSITIVE_TAGS: 'legal' }), 'أبي ألغي الطلب');
     expect(cancel.handoff).toBeUndefined();
     expect(cancel.reply?.citations[0]?.articleId).toBe('cancel-order-ar');

@@ -70,22 +70,46 @@ describe(`job runner (${backend.jobs})`, () => {
   });
 
   it('finishes running jobs on close', async () => {
+    // The job signals that it runs and then waits for the test, instead of the test sleeping and
+    // hoping the worker picked the job up by then (a loaded machine or BullMQ may take longer).
+    let started!: () => void;
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let finished = false;
     runner = await testJobRunner(
       new Map<string, JobHandler>([
         [
           'slow',
           async () => {
-            await new Promise((r) => setTimeout(r, 300));
+            started();
+            await gate;
             finished = true;
           },
         ],
       ]),
     );
-    await runner.enqueue('slow', {});
-    await new Promise((r) => setTimeout(r, 100));
-    await runner.close();
-    runner = undefined;
-    expect(finished).toBe(true);
+    try {
+      await runner.enqueue('slow', {});
+      await running;
+      let closed = false;
+      const closing = runner.close().then(() => {
+        closed = true;
+      });
+      // close() must still be waiting for the job: nothing lets it finish until the gate opens.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(closed).toBe(false);
+      release();
+      await closing;
+      runner = undefined;
+      expect(finished).toBe(true);
+    } finally {
+      // A failed assertion must not leave the job (and afterEach's close) waiting forever.
+      release();
+    }
   });
 });

@@ -31,8 +31,13 @@ export async function testJobRunner(handlers: Map<string, JobHandler>): Promise<
   });
 }
 
+/**
+ * The service's config for a test. With REDIS_URL set (CI's second run) the composed service
+ * runs its jobs on BullMQ and its live bus on Redis, as in production; the database is always
+ * the test's own, handed to compose.
+ */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: process.env.REDIS_URL, ...overrides });
 }
 
 /**

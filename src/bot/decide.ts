@@ -19,6 +19,7 @@ import {
   isSensitive,
   rephraseRequest,
   sentimentNeedsPerson,
+  unsupportedContentReply,
 } from './policy.js';
 
 export interface BotDeps {
@@ -114,7 +115,17 @@ async function decideWithin(
   progress.sentiment = await (modelSentiment ? deps.sentiment : deps.localSentiment).score(question, lang, { signal });
   if (modelSentiment) progress.modelCalls += 1;
 
-  if (asksForHuman(content)) return handoffFrom(deps, progress, snapshot, 'customer_request');
+  if (message.intent === 'human' || asksForHuman(content)) {
+    return handoffFrom(deps, progress, snapshot, 'customer_request');
+  }
+  if (message.contentType && message.contentType !== 'text') {
+    return {
+      ...common(progress, snapshot),
+      kind: 'clarify',
+      why: 'unsupported_content',
+      reply: unsupportedContentReply(lang),
+    };
+  }
   if (
     sentimentNeedsPerson([...snapshot.sentimentTrend, progress.sentiment.score], config.NEGATIVE_SENTIMENT_THRESHOLD)
   ) {

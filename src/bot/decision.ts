@@ -16,11 +16,34 @@ export interface ConversationSnapshot {
   sentimentTrend: number[];
 }
 
+/**
+ * What a customer sent besides text (WhatsApp's message types): stored as what it is, and
+ * answered with a request to write instead, since the bot reads only text.
+ */
+export const CONTENT_TYPES = [
+  'text',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'reaction',
+  'order',
+  'unsupported',
+] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
 /** The customer's message as stored: validated text and its language. */
 export interface IncomingMessage {
   id: string;
   content: string;
   lang: Lang;
+  /** Text unless the channel said otherwise. */
+  contentType?: ContentType;
+  /** The customer pressed "talk to a person" (a widget or WhatsApp button), not typed it. */
+  intent?: 'human';
 }
 
 export interface HandoffCandidate {
@@ -47,7 +70,7 @@ export type Decision = Common &
   (
     | { kind: 'answer'; reply: string; answer: Answer; retrieval: Retrieval }
     | { kind: 'small_talk'; reply: string; topic: string }
-    | { kind: 'clarify'; reply: string; why: 'not_helped' }
+    | { kind: 'clarify'; reply: string; why: 'not_helped' | 'unsupported_content' }
     | {
         kind: 'handoff';
         reply: string;

@@ -4,7 +4,15 @@ import { botFor, botMetrics } from './bot.js';
 import { type DecideOptions, decide } from './decide.js';
 import type { ConversationSnapshot, Decision, IncomingMessage } from './decision.js';
 
-export type { ConversationSnapshot, Decision, DecisionKind, HandoffCandidate, IncomingMessage } from './decision.js';
+export {
+  CONTENT_TYPES,
+  type ContentType,
+  type ConversationSnapshot,
+  type Decision,
+  type DecisionKind,
+  type HandoffCandidate,
+  type IncomingMessage,
+} from './decision.js';
 export { HANDOFF_REASONS, type HandoffReason, handoffNotice } from './policy.js';
 
 export type Decide = (

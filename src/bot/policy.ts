@@ -49,6 +49,13 @@ export function handoffNotice(lang: 'ar' | 'en'): string {
     : "I'm passing your conversation to one of our customer-service team; they'll reply here shortly. Thank you for your patience.";
 }
 
+/** What the customer reads after sending a photo, a voice note or a location: the bot reads text. */
+export function unsupportedContentReply(lang: 'ar' | 'en'): string {
+  return lang === 'ar'
+    ? 'شكرًا لك. أستطيع قراءة الرسائل النصية فقط حاليًا؛ هل يمكنك كتابة سؤالك؟ ويمكنك أيضًا طلب التحدث مع موظف.'
+    : 'Thank you. I can only read text messages for now; could you type your question? You can also ask to talk to a person.';
+}
+
 /** What the customer reads after saying the answer did not help: one more try before a person. */
 export function rephraseRequest(lang: 'ar' | 'en'): string {
   return lang === 'ar'

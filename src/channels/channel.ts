@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { DecisionKind } from '../bot/index.js';
 import type { AppEnv } from '../platform/http/env.js';
 
 /** A message the inbox stored for the customer, as a channel sends it. */
@@ -12,12 +13,28 @@ export interface OutboundMessage {
   citations: { articleId: string; title: string }[];
   /** The contact's id on the channel (a phone number on WhatsApp). */
   contactExternalId: string;
+  /** The bot's decision behind a bot message (answer, handoff, clarify…); null for agents. */
+  decision: DecisionKind | null;
+  /** What the customer can answer with: "helpful? yes/no" under an answer, "talk to a person" while the bot has the conversation. */
+  offers: { feedback: boolean; human: boolean };
+  /** The channel's id of the customer message this replies to (WhatsApp quotes it). */
+  replyToChannelMessageId: string | null;
+  /** When the customer last wrote (WhatsApp's 24-hour customer-service window starts there). */
+  lastCustomerMessageAt: string | null;
 }
 
 export interface DeliveryReceipt {
   status: 'sent' | 'delivered';
-  /** The channel's id for the sent message (for later read receipts). */
+  /** The channel's id for the sent message: its status callbacks name it. */
   channelMessageId?: string;
+}
+
+/** A status a channel reported later for a sent message (WhatsApp's status callbacks). */
+export interface DeliveryStatusUpdate {
+  channel: string;
+  channelMessageId: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  error?: string;
 }
 
 /**

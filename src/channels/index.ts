@@ -2,7 +2,8 @@ import type { Module, Platform } from '../platform/module.js';
 import type { Channel } from './channel.js';
 import { delivery } from './delivery.js';
 
-export type { Channel, DeliveryReceipt, OutboundMessage } from './channel.js';
+export type { Channel, DeliveryReceipt, DeliveryStatusUpdate, OutboundMessage } from './channel.js';
+export { deliveryRecords } from './delivery-records.js';
 
 /** Every channel's inbound routes, and the one outbound path all of them share. */
 export function channelsModule(platform: Platform, channels: Channel[]): Module {

@@ -1,11 +1,14 @@
 import type { Decide } from '../bot/index.js';
 import { defineJob, enqueueJob, processor } from '../platform/jobs/jobs.js';
 import type { Module, Platform } from '../platform/module.js';
+import { contactInbound } from './contact-inbound.js';
 import { conversationCommands } from './conversations.js';
+import { feedbackCommands } from './feedback.js';
 import { createReceiver } from './receive.js';
 import { conversationsWithUndecided } from './store.js';
 import { turnLeases } from './turn-lease.js';
 
+export type { ContactMessage } from './contact-inbound.js';
 export { listHandoffs } from './handoffs.js';
 export type { InboundMessage, ReceiveOutcome } from './receive.js';
 export type { Conversation, ConversationStatus, Message, MessageRole } from './store.js';
@@ -29,6 +32,7 @@ export function inboxModule(platform: Platform, decide: Decide) {
   const leases = turnLeases(db, { leaseMs, waitMs: leaseMs * 2 });
   const receiver = createReceiver(platform, decide, leases);
   const conversations = conversationCommands(platform.events);
+  const feedback = feedbackCommands(platform.events);
   let sweep: NodeJS.Timeout | undefined;
 
   /** Enqueues a drain for every conversation with a message stored but not decided. */
@@ -58,6 +62,9 @@ export function inboxModule(platform: Platform, decide: Decide) {
   return {
     module,
     receive: receiver.receive,
+    /** For channels that know the customer, not the conversation (WhatsApp, the widget). */
+    receiveFrom: contactInbound(platform.events, receiver),
+    rate: feedback.rate,
     drain: receiver.drain,
     recover,
     open: conversations.open,

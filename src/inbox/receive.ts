@@ -1,4 +1,4 @@
-import type { Decide, Decision } from '../bot/index.js';
+import type { ContentType, Decide, Decision } from '../bot/index.js';
 import { problems } from '../platform/http/problem.js';
 import type { Platform } from '../platform/module.js';
 import { detectLanguage, type Lang } from '../text/language.js';
@@ -20,9 +20,16 @@ import { messageView } from './views.js';
 
 export interface InboundMessage {
   conversationId: string;
+  /** What the customer wrote; for other content types, the caption (may be empty). */
   text: string;
   /** The channel's id for this message: a repeated delivery is stored once and answered once. */
   channelMessageId?: string | null;
+  /** Text unless the channel says otherwise (a photo, a voice note, a location…). */
+  contentType?: ContentType;
+  /** The customer pressed "talk to a person" rather than typing it. */
+  intent?: 'human';
+  /** What the channel knows of the content beyond its text (a media id, a location), kept as is. */
+  details?: Record<string, unknown>;
 }
 
 export interface ReceiveOutcome {
@@ -65,7 +72,15 @@ export function createReceiver(platform: Platform, decide: Decide, leases: TurnL
       lastArticleId: conversation.last_article_id,
       sentimentTrend: await sentimentTrend(db, conversation.id),
     };
-    return decide({ id: message.id, content: message.content, lang: (message.lang ?? 'ar') as Lang }, snapshot, {
+    const meta = message.meta as { contentType?: ContentType; intent?: 'human' };
+    const incoming = {
+      id: message.id,
+      content: message.content,
+      lang: (message.lang ?? 'ar') as Lang,
+      contentType: meta.contentType,
+      intent: meta.intent,
+    };
+    return decide(incoming, snapshot, {
       onText: (text) =>
         void bus
           .publish({ kind: 'stream', conversationId: conversation.id, replyTo: message.id, text })
@@ -123,8 +138,13 @@ export function createReceiver(platform: Platform, decide: Decide, leases: TurnL
   return {
     drain,
 
+    outcomeOf,
+
     async receive(input: InboundMessage): Promise<ReceiveOutcome> {
-      const content = validateMessageText(input.text, config.MESSAGE_MAX_CHARS);
+      const contentType = input.contentType ?? 'text';
+      // A photo without a caption is still a message: its placeholder says what it was.
+      const text = contentType !== 'text' && !input.text.trim() ? `[${contentType}]` : input.text;
+      const content = validateMessageText(text, config.MESSAGE_MAX_CHARS);
       const conversation = await getConversation(db, input.conversationId);
       if (!conversation) throw problems.notFound('Conversation', input.conversationId);
       if (conversation.status === 'resolved' || conversation.status === 'closed') {
@@ -141,6 +161,7 @@ export function createReceiver(platform: Platform, decide: Decide, leases: TurnL
           content,
           lang,
           channelMessageId: input.channelMessageId,
+          meta: metaOf(input, contentType),
         });
         if (!stored.duplicate) {
           await emit({ type: 'message.created', conversationId: conversation.id, data: messageView(stored.message) });
@@ -151,6 +172,14 @@ export function createReceiver(platform: Platform, decide: Decide, leases: TurnL
       return outcomeOf(message.id, duplicate);
     },
   };
+}
+
+function metaOf(input: InboundMessage, contentType: ContentType): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  if (contentType !== 'text') meta.contentType = contentType;
+  if (input.intent) meta.intent = input.intent;
+  if (input.details) meta.details = input.details;
+  return meta;
 }
 
 function handoffInstead(decision: Decision, team: string): Decision {

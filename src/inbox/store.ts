@@ -49,10 +49,11 @@ export interface Message {
   created_at: Date;
 }
 
-export async function openConversation(
+/** The contact a channel knows by `externalId`; a name or language given updates it. */
+export async function upsertContact(
   db: Queryable,
-  input: { channel: string; externalId: string; name?: string | null; lang?: Lang | null; openedByKey?: string | null },
-): Promise<Conversation> {
+  input: { channel: string; externalId: string; name?: string | null; lang?: Lang | null },
+): Promise<string> {
   const contact = await one<{ id: string }>(
     db,
     `INSERT INTO contacts (channel, external_id, name, lang) VALUES ($1, $2, $3, $4)
@@ -60,10 +61,18 @@ export async function openConversation(
      RETURNING id`,
     [input.channel, input.externalId, input.name ?? null, input.lang ?? null],
   );
+  return (contact as { id: string }).id;
+}
+
+export async function openConversation(
+  db: Queryable,
+  input: { channel: string; externalId: string; name?: string | null; lang?: Lang | null; openedByKey?: string | null },
+): Promise<Conversation> {
+  const contactId = await upsertContact(db, input);
   return (await one<Conversation>(
     db,
     'INSERT INTO conversations (contact_id, channel, lang, opened_by_key) VALUES ($1, $2, $3, $4) RETURNING *',
-    [contact?.id, input.channel, input.lang ?? null, input.openedByKey ?? null],
+    [contactId, input.channel, input.lang ?? null, input.openedByKey ?? null],
   )) as Conversation;
 }
 
@@ -78,13 +87,20 @@ export async function listMessages(db: Queryable, conversationId: string): Promi
 /** Stores a customer's message first; a repeated channel message id returns the stored one. */
 export async function storeCustomerMessage(
   db: Queryable,
-  input: { conversationId: string; content: string; lang: Lang; channelMessageId?: string | null },
+  input: {
+    conversationId: string;
+    content: string;
+    lang: Lang;
+    channelMessageId?: string | null;
+    meta?: Record<string, unknown>;
+  },
 ): Promise<{ message: Message; duplicate: boolean }> {
   const inserted = await one<Message>(
     db,
-    `INSERT INTO messages (conversation_id, role, content, lang, channel_message_id) VALUES ($1, 'customer', $2, $3, $4)
+    `INSERT INTO messages (conversation_id, role, content, lang, channel_message_id, meta)
+     VALUES ($1, 'customer', $2, $3, $4, $5::text::jsonb)
      ON CONFLICT (conversation_id, channel_message_id) WHERE channel_message_id IS NOT NULL DO NOTHING RETURNING *`,
-    [input.conversationId, input.content, input.lang, input.channelMessageId ?? null],
+    [input.conversationId, input.content, input.lang, input.channelMessageId ?? null, JSON.stringify(input.meta ?? {})],
   );
   if (inserted) return { message: inserted, duplicate: false };
   const existing = await one<Message>(

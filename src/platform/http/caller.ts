@@ -15,10 +15,15 @@ export interface Principal {
   team?: string | null;
 }
 
-/** A customer holding a token for exactly one conversation (the widget). */
+/**
+ * A customer holding a token (the widget): for one conversation, and, when the site vouched
+ * for who they are (`identified`), also for their contact's earlier conversations.
+ */
 export interface CustomerCaller {
   kind: 'customer';
   conversationId: string;
+  contactId: string;
+  identified: boolean;
   tokenId: string;
 }
 

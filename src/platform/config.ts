@@ -57,6 +57,18 @@ export const configSchema = z.object({
   NEGATIVE_SENTIMENT_THRESHOLD: z.coerce.number().min(-1).max(0).default(-0.6),
   SENSITIVE_TAGS: csv.default(['legal', 'cancellation']),
   DEFAULT_TEAM: z.string().default('general'),
+  // Where customers reach this service (links to articles in replies, the widget's loader).
+  PUBLIC_URL: z.url().optional(),
+  // Web widget: the sites that may embed it, and the secret they sign visitors' ids with.
+  WIDGET_ALLOWED_ORIGINS: csv.default([]),
+  WIDGET_IDENTITY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // WhatsApp Cloud API (the channel is on when the access token and phone number id are set).
+  WHATSAPP_ACCESS_TOKEN: z.string().min(1).optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d+$/, 'must be the numeric phone number id').optional(),
+  WHATSAPP_APP_SECRET: z.string().min(1).optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  WHATSAPP_GRAPH_URL: z.url().default('https://graph.facebook.com'),
+  WHATSAPP_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,8 +3,10 @@ import { botModule } from './bot/index.js';
 import { apiChannel } from './channels/api/index.js';
 import type { Channel } from './channels/index.js';
 import { channelsModule } from './channels/index.js';
+import { whatsappChannel } from './channels/whatsapp/index.js';
 import { inboxModule } from './inbox/index.js';
 import { type KnowledgeBase, knowledgeModule } from './knowledge/index.js';
+import { whatsappConfigured } from './platform/config.js';
 import type { Platform } from './platform/module.js';
 
 export interface ServiceOptions {
@@ -27,7 +29,11 @@ export function buildService(options: ServiceOptions = {}) {
     const knowledge = knowledgeModule(platform, { kb: options.kb });
     const bot = botModule(platform, knowledge.kb);
     const inbox = inboxModule(platform, bot.decide);
-    const channels = channelsModule(platform, [apiChannel(platform, inbox), ...(options.channels ?? [])]);
+    const channels = channelsModule(platform, [
+      apiChannel(platform, inbox),
+      ...(whatsappConfigured(platform.config) ? [whatsappChannel(platform, inbox)] : []),
+      ...(options.channels ?? []),
+    ]);
     return {
       kb: knowledge.kb,
       decide: bot.decide,

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { DecisionKind } from '../bot/index.js';
 import type { AppEnv } from '../platform/http/env.js';
+import type { JobProcessor } from '../platform/jobs/jobs.js';
 
 /** A message the inbox stored for the customer, as a channel sends it. */
 export interface OutboundMessage {
@@ -46,4 +47,19 @@ export interface Channel {
   name: string;
   routes?: () => OpenAPIHono<AppEnv>;
   deliver(message: OutboundMessage): Promise<DeliveryReceipt>;
+  /** The channel's own background work (WhatsApp handles its webhooks in a job). */
+  // biome-ignore lint/suspicious/noExplicitAny: each processor parses its own payload type
+  jobs?: JobProcessor<any>[];
+  /** Once jobs run (recovering work a crash left); `stop` at shutdown. */
+  start?: () => Promise<void>;
+  stop?: () => Promise<void>;
+}
+
+/**
+ * Thrown by `deliver` when the channel refused the message for good (an invalid recipient,
+ * outside WhatsApp's 24-hour window with no template): retrying cannot help, so the message
+ * is recorded failed at once, with this reason, instead of after every attempt.
+ */
+export class DeliveryRefused extends Error {
+  override name = 'DeliveryRefused';
 }

@@ -2,7 +2,7 @@ import type { Message } from '../inbox/index.js';
 import type { StoredEvent, Subscriber } from '../platform/events/outbox.js';
 import { defineJob, enqueueJob, type JobContext, processor } from '../platform/jobs/jobs.js';
 import type { Platform } from '../platform/module.js';
-import type { Channel, OutboundMessage } from './channel.js';
+import { type Channel, DeliveryRefused, type OutboundMessage } from './channel.js';
 import { deliveryRecords } from './delivery-records.js';
 
 export const deliverJob = defineJob('channel-deliver', (p) => ({
@@ -10,6 +10,8 @@ export const deliverJob = defineJob('channel-deliver', (p) => ({
 }));
 
 const ATTEMPTS = 6;
+// A message still queued this long after it was stored lost its job (a Redis restart, a crash).
+const STALE_MS = 30_000;
 const OUTBOUND_ROLES = new Set(['bot', 'agent']);
 
 interface DeliveryRow extends Message {
@@ -61,7 +63,7 @@ export function delivery(platform: Platform, channels: Map<string, Channel>) {
       await record(row, receipt.status, { ref: receipt.channelMessageId });
     } catch (error) {
       const reason = (error as Error).message || 'delivery failed';
-      if (ctx.attempt >= ctx.attempts) {
+      if (error instanceof DeliveryRefused || ctx.attempt >= ctx.attempts) {
         log.error({ messageId, channel: row.channel, attempts: ctx.attempt }, 'delivery failed for good');
         await record(row, 'failed', { error: reason });
         return;
@@ -70,7 +72,27 @@ export function delivery(platform: Platform, channels: Map<string, Channel>) {
     }
   }
 
-  return { subscriber, job: processor(deliverJob, deliver) };
+  /**
+   * Enqueues delivery again for outbound messages still queued after `olderThanMs`: a job lost
+   * with Redis or a crash must not leave a reply unsent. A delivery already done skips (its
+   * status is no longer queued), and channels keep their own sends idempotent.
+   */
+  async function sweep(olderThanMs = STALE_MS): Promise<number> {
+    const rows = await db.query<{ id: string }>(
+      `SELECT id FROM messages WHERE delivery_status = 'queued' AND role IN ('bot', 'agent')
+         AND created_at < now() - ($1 || ' milliseconds')::interval
+       ORDER BY created_at LIMIT 1000`,
+      [String(olderThanMs)],
+    );
+    const at = Date.now().toString(36);
+    for (const { id } of rows) {
+      await enqueueJob(jobs, deliverJob, { messageId: id }, { jobId: `deliver-${id}-s${at}`, attempts: ATTEMPTS });
+    }
+    if (rows.length > 0) log.info({ messages: rows.length }, 'delivering messages left queued');
+    return rows.length;
+  }
+
+  return { subscriber, job: processor(deliverJob, deliver), sweep, staleMs: STALE_MS };
 }
 
 function outboundOf(row: DeliveryRow): OutboundMessage {

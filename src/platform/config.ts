@@ -68,7 +68,47 @@ export const configSchema = z.object({
   WHATSAPP_APP_SECRET: z.string().min(1).optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   WHATSAPP_GRAPH_URL: z.url().default('https://graph.facebook.com'),
-  WHATSAPP_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
+  WHATSAPP_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v23.0')
+    .default('v23.0'),
+  // Outside WhatsApp's 24-hour customer-service window only an approved template may go out.
+  WHATSAPP_TEMPLATE_NAME: z
+    .string()
+    .regex(/^[a-z0-9_]+$/, 'must be a template name: lowercase letters, digits and _')
+    .optional(),
+  WHATSAPP_TEMPLATE_LANGUAGES: csv.default([]),
+  // Sends per second this process allows itself (Cloud API throughput is 80/s by default).
+  WHATSAPP_SENDS_PER_SECOND: z.coerce.number().positive().max(1000).default(20),
+});
+
+// The channel is on when any of these is set, and then needs all of them.
+const WHATSAPP_REQUIRED = [
+  'WHATSAPP_ACCESS_TOKEN',
+  'WHATSAPP_PHONE_NUMBER_ID',
+  'WHATSAPP_APP_SECRET',
+  'WHATSAPP_VERIFY_TOKEN',
+] as const;
+
+const checkedConfig = configSchema.superRefine((c, ctx) => {
+  const set = WHATSAPP_REQUIRED.filter((k) => c[k] !== undefined);
+  if (set.length > 0 && set.length < WHATSAPP_REQUIRED.length) {
+    const missing = WHATSAPP_REQUIRED.filter((k) => c[k] === undefined);
+    for (const key of missing) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `required for the WhatsApp channel (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set); set it or unset the others`,
+      });
+    }
+  }
+  if (c.WHATSAPP_TEMPLATE_NAME && c.WHATSAPP_TEMPLATE_LANGUAGES.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WHATSAPP_TEMPLATE_LANGUAGES'],
+      message: 'name the language codes the template is approved in (for example ar,en_US)',
+    });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -82,11 +122,16 @@ export class ConfigError extends Error {
 /** Reads the environment once at start; every bad variable is named with what to fix. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(cleaned);
+  const parsed = checkedConfig.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   return parsed.data;
+}
+
+/** WhatsApp is on when its settings are (the schema checks they come together). */
+export function whatsappConfigured(config: Config): boolean {
+  return Boolean(config.WHATSAPP_ACCESS_TOKEN && config.WHATSAPP_PHONE_NUMBER_ID);
 }
 
 export function llmConfigured(config: Config): boolean {

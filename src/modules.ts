@@ -4,10 +4,12 @@ import { apiChannel } from './channels/api/index.js';
 import type { Channel } from './channels/index.js';
 import { channelsModule } from './channels/index.js';
 import { whatsappChannel } from './channels/whatsapp/index.js';
+import { widgetChannel } from './channels/widget/index.js';
 import { inboxModule } from './inbox/index.js';
 import { type KnowledgeBase, knowledgeModule } from './knowledge/index.js';
 import { whatsappConfigured } from './platform/config.js';
 import type { Platform } from './platform/module.js';
+import { webModule } from './web/index.js';
 
 export interface ServiceOptions {
   /** Where the first admin's generated password is shown. */
@@ -31,6 +33,7 @@ export function buildService(options: ServiceOptions = {}) {
     const inbox = inboxModule(platform, bot.decide);
     const channels = channelsModule(platform, [
       apiChannel(platform, inbox),
+      widgetChannel(platform, inbox),
       ...(whatsappConfigured(platform.config) ? [whatsappChannel(platform, inbox)] : []),
       ...(options.channels ?? []),
     ]);
@@ -38,7 +41,7 @@ export function buildService(options: ServiceOptions = {}) {
       kb: knowledge.kb,
       decide: bot.decide,
       inbox,
-      modules: [auth, knowledge.module, bot.module, inbox.module, channels],
+      modules: [auth, knowledge.module, bot.module, inbox.module, channels, webModule(platform)],
     };
   };
 }

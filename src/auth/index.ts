@@ -9,7 +9,7 @@ export { createCustomerToken } from './customer-tokens.js';
 export function authModule(platform: Platform, options: { print?: (text: string) => void } = {}): Module {
   return {
     name: 'auth',
-    middleware: [authenticate(platform.db)],
+    middleware: [authenticate(platform.db, platform.config)],
     routes: () => authRoutes(platform),
     async start() {
       await ensureFirstAdmin(platform.db, platform.config, options.print ?? ((t) => process.stderr.write(t)));

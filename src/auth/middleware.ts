@@ -1,7 +1,9 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/db.js';
 import type { AppEnv } from '../platform/http/env.js';
+import { originAllowed } from '../platform/http/origins.js';
 import { Problem } from '../platform/http/problem.js';
 import { principalForApiKey } from './api-keys.js';
 import { CUSTOMER_TOKEN_PREFIX, customerForToken } from './customer-tokens.js';
@@ -10,7 +12,7 @@ import { principalForSession } from './sessions.js';
 export const SESSION_COOKIE = 'sanad_session';
 
 /** Finds who is calling (session cookie, API key or customer token); routes then decide what they admit. */
-export function authenticate(db: Db) {
+export function authenticate(db: Db, config: Config) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization');
     const bearer = (header?.match(/^Bearer\s+(.+)$/i)?.[1] ?? c.req.header('x-api-key'))?.trim();
@@ -23,6 +25,16 @@ export function authenticate(db: Db) {
           'The customer token is not valid',
           'The token is unknown, revoked or expired; start a new chat to get a new one.',
         );
+      // A customer's token works only from the pages allowed to hold it: a token copied into
+      // another site's page gets nothing there.
+      if (!originAllowed(config, c.req.url, c.req.header('origin'))) {
+        throw new Problem(
+          403,
+          'origin-not-allowed',
+          'This site may not use the chat',
+          'The page calling is not among WIDGET_ALLOWED_ORIGINS; an administrator can add its origin.',
+        );
+      }
       c.set('customer', customer);
     } else if (bearer) {
       const principal = await principalForApiKey(db, bearer);

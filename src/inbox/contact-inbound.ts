@@ -1,4 +1,5 @@
-import type { Events } from '../platform/events/outbox.js';
+import type { Queryable } from '../platform/db/db.js';
+import type { Emit, Events } from '../platform/events/outbox.js';
 import type { Lang } from '../text/language.js';
 import type { InboundMessage, ReceiveOutcome } from './receive.js';
 import { type Conversation, openConversation, upsertContact } from './store.js';
@@ -21,9 +22,7 @@ type Found = { kind: 'repeat'; messageId: string } | { kind: 'conversation'; con
  */
 async function conversationFor(events: Events, input: ContactMessage): Promise<Found> {
   return events.transaction(async (tx, emit) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-      `contact:${input.channel}:${input.contact.externalId}`,
-    ]);
+    await lockContact(tx, input.channel, input.contact.externalId);
     if (input.channelMessageId) {
       const [repeat] = await tx.query<{ id: string }>(
         `SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -33,26 +32,45 @@ async function conversationFor(events: Events, input: ContactMessage): Promise<F
       );
       if (repeat) return { kind: 'repeat', messageId: repeat.id };
     }
-    const contactId = await upsertContact(tx, {
-      channel: input.channel,
-      externalId: input.contact.externalId,
-      name: input.contact.name,
-    });
-    const [open] = await tx.query<Conversation>(
-      `SELECT * FROM conversations WHERE contact_id = $1 AND channel = $2 AND status NOT IN ('resolved', 'closed')
-       ORDER BY created_at DESC LIMIT 1`,
-      [contactId, input.channel],
-    );
-    if (open) return { kind: 'conversation', conversation: open };
-    const conversation = await openConversation(tx, {
-      channel: input.channel,
-      externalId: input.contact.externalId,
-      lang: input.lang,
-    });
-    await emit({ type: 'conversation.opened', conversationId: conversation.id, data: conversationView(conversation) });
+    const conversation = await currentOrNew(tx, emit, input.channel, input.contact, input.lang);
     return { kind: 'conversation', conversation };
   });
 }
+
+/** The contact's conversation still open on this channel, else a new one; in the caller's transaction. */
+async function currentOrNew(
+  tx: Queryable,
+  emit: Emit,
+  channel: string,
+  contact: { externalId: string; name?: string | null },
+  lang?: Lang | null,
+): Promise<Conversation> {
+  const contactId = await upsertContact(tx, { channel, externalId: contact.externalId, name: contact.name });
+  const [open] = await tx.query<Conversation>(
+    `SELECT * FROM conversations WHERE contact_id = $1 AND channel = $2 AND status NOT IN ('resolved', 'closed')
+     ORDER BY created_at DESC LIMIT 1`,
+    [contactId, channel],
+  );
+  if (open) return open;
+  const conversation = await openConversation(tx, { channel, externalId: contact.externalId, lang });
+  await emit({ type: 'conversation.opened', conversationId: conversation.id, data: conversationView(conversation) });
+  return conversation;
+}
+
+/**
+ * The conversation a returning contact continues (their open one on this channel), else a new
+ * one: the widget's identified visitors. Serialised per contact like `receiveFrom`.
+ */
+export function continueOrOpen(events: Events) {
+  return (input: { channel: string; contact: { externalId: string; name?: string | null }; lang?: Lang | null }) =>
+    events.transaction(async (tx, emit) => {
+      await lockContact(tx, input.channel, input.contact.externalId);
+      return currentOrNew(tx, emit, input.channel, input.contact, input.lang);
+    });
+}
+
+const lockContact = (tx: Queryable, channel: string, externalId: string) =>
+  tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`contact:${channel}:${externalId}`]);
 
 /** `receiveFrom()`: a contact's message, handed to `receive()` on the conversation it belongs to. */
 export function contactInbound(

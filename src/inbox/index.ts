@@ -1,7 +1,7 @@
 import type { Decide } from '../bot/index.js';
 import { defineJob, enqueueJob, processor } from '../platform/jobs/jobs.js';
 import type { Module, Platform } from '../platform/module.js';
-import { contactInbound } from './contact-inbound.js';
+import { contactInbound, continueOrOpen } from './contact-inbound.js';
 import { conversationCommands } from './conversations.js';
 import { feedbackCommands } from './feedback.js';
 import { createReceiver } from './receive.js';
@@ -12,8 +12,8 @@ export type { ContactMessage } from './contact-inbound.js';
 export { listHandoffs } from './handoffs.js';
 export type { InboundMessage, ReceiveOutcome } from './receive.js';
 export type { Conversation, ConversationStatus, Message, MessageRole } from './store.js';
-export { getConversation, listMessages } from './store.js';
-export { conversationView, handoffView, type MessageView, messageView } from './views.js';
+export { getConversation, getMessage, listMessages } from './store.js';
+export { conversationView, customerMessageView, handoffView, type MessageView, messageView } from './views.js';
 
 const drainJob = defineJob('inbox-drain', (p) => ({
   conversationId: String((p as { conversationId: unknown }).conversationId),
@@ -68,6 +68,8 @@ export function inboxModule(platform: Platform, decide: Decide) {
     drain: receiver.drain,
     recover,
     open: conversations.open,
+    /** A returning contact's open conversation on the channel, else a new one. */
+    continueOrOpen: continueOrOpen(platform.events),
     resolve: (id: string) => conversations.setStatus(id, 'resolved'),
     handBack: (id: string) => conversations.setStatus(id, 'bot'),
   };

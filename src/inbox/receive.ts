@@ -154,7 +154,9 @@ export function createReceiver(platform: Platform, decide: Decide, leases: TurnL
         );
       }
       // Without a letter ("👍", "?", "123") the text says nothing about the language: keep the conversation's.
-      const lang: Lang = (!/\p{L}/u.test(content) && conversation.lang) || detectLanguage(content).lang;
+      // A placeholder ("[image]") says nothing about the language either.
+      const wordless = !/\p{L}/u.test(content) || text !== input.text;
+      const lang: Lang = (wordless && conversation.lang) || detectLanguage(content).lang;
       const { message, duplicate } = await events.transaction(async (tx, emit) => {
         const stored = await storeCustomerMessage(tx, {
           conversationId: conversation.id,

@@ -45,6 +45,8 @@ export interface Message {
   reply_to: string | null;
   delivery_status: 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | null;
   delivery_error: string | null;
+  /** The channel's own id for a sent message (a WhatsApp wamid), named by its status callbacks. */
+  delivery_ref: string | null;
   delivered_at: Date | null;
   created_at: Date;
 }

@@ -22,6 +22,14 @@ export const messageView = (m: Message) => ({
 
 export type MessageView = ReturnType<typeof messageView>;
 
+/** What a customer sees of a message: no scores, no hand-off internals. */
+export const customerMessageView = (m: Message) => ({
+  ...messageView(m),
+  sentiment: null,
+  confidence: null,
+  handoffReason: null,
+});
+
 export const conversationView = (c: Conversation) => ({
   id: c.id,
   channel: c.channel,

@@ -2,15 +2,17 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { createCustomerToken } from '../../auth/customer-tokens.js';
 import {
   conversationView,
+  customerMessageView,
+  getMessage,
   handoffView,
   type Inbox,
   listHandoffs,
   listMessages,
-  type Message,
   messageView,
 } from '../../inbox/index.js';
 import type { Role } from '../../platform/http/caller.js';
 import type { AppEnv } from '../../platform/http/env.js';
+import { problems } from '../../platform/http/problem.js';
 import { jsonBody, jsonResponse, problemResponse, route } from '../../platform/http/route.js';
 import type { Platform } from '../../platform/module.js';
 import { ConversationSchema, CustomerTokenSchema, HandoffSchema, MessageSchema } from './schemas.js';
@@ -19,8 +21,7 @@ import { visibleConversation } from './visibility.js';
 const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
 const STAFF_OR_CUSTOMER = { roles: STAFF, customer: true } as const;
 
-// What a customer sees of their conversation: no system messages, no scores or hand-off internals.
-const forCustomer = (m: Message) => ({ ...messageView(m), sentiment: null, confidence: null, handoffReason: null });
+const forCustomer = customerMessageView;
 
 /** The REST channel: integrations (API keys) and customers (tokens) write; the inbox answers. */
 export function apiRoutes(platform: Platform, inbox: Inbox) {
@@ -106,6 +107,10 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
               .max(200)
               .optional()
               .openapi({ description: 'Deduplicates repeated deliveries' }),
+            intent: z.literal('human').optional().openapi({
+              description:
+                'The customer pressed "talk to a person" (the text is the button\'s label): hands off with reason customer_request',
+            }),
           }),
         ),
       },
@@ -143,6 +148,7 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
         conversationId: id,
         text: body.text,
         channelMessageId: body.channelMessageId,
+        intent: body.intent,
       });
       const view = c.get('customer') ? forCustomer : messageView;
       return c.json(
@@ -214,5 +220,32 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
       },
     );
   }
+  app.openapi(
+    route(STAFF_OR_CUSTOMER, {
+      method: 'post',
+      path: '/v1/messages/{id}/feedback',
+      tags: ['conversations'],
+      summary: '"Was this helpful?" on one of the bot\'s answers; the latest verdict stands',
+      request: {
+        params: idParam,
+        body: jsonBody(z.strictObject({ helpful: z.boolean() })),
+      },
+      responses: {
+        200: jsonResponse(z.object({ messageId: z.string(), helpful: z.boolean() }), 'Recorded'),
+        404: problemResponse('No message with this id that the caller may see'),
+        409: problemResponse("The message is not one of the bot's answers (not-an-answer)"),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const message = z.uuid().safeParse(id).success ? await getMessage(db, id) : undefined;
+      if (!message) throw problems.notFound('Message', id);
+      // The same visibility as its conversation: a 404 whether the message is missing or someone else's.
+      await visibleConversation(c, db, message.conversation_id).catch(() => {
+        throw problems.notFound('Message', id);
+      });
+      return c.json(await inbox.rate({ messageId: id, helpful: c.req.valid('json').helpful }), 200);
+    },
+  );
   return app;
 }

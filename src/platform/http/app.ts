@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Module, Platform } from '../module.js';
 import type { AppEnv } from './env.js';
 import { errorHandler, zodIssuesToProblem } from './errors.js';
+import { corsOrigin } from './origins.js';
 import { problems } from './problem.js';
 import { systemRoutes } from './system-routes.js';
 
@@ -43,13 +44,17 @@ export function createApp(platform: Platform, modules: Module[] = []) {
       'request',
     );
   });
-  app.use(secureHeaders());
+  // The widget's script is loaded by other sites' pages: everything else stays same-origin.
+  const embeddable = secureHeaders({ crossOriginResourcePolicy: 'cross-origin' });
+  const sameOrigin = secureHeaders();
+  app.use((c, next) => (c.req.path.startsWith('/widget/') ? embeddable(c, next) : sameOrigin(c, next)));
   app.use(
     '/v1/*',
     cors({
-      origin: (origin) => (config.CORS_ORIGINS.includes(origin) || config.CORS_ORIGINS.includes('*') ? origin : null),
+      origin: corsOrigin(config),
       credentials: true,
-      allowHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'Idempotency-Key'],
+      // Last-Event-ID: the widget resumes its feed over fetch (EventSource cannot send a token).
+      allowHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'Idempotency-Key', 'Last-Event-ID'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     }),
   );

@@ -35,6 +35,10 @@ async function main() {
     },
     `Sanad listening on http://localhost:${running.port} (docs at /docs)`,
   );
+  // The one line a newcomer needs, outside the JSON log.
+  process.stdout.write(
+    `\n  Open http://localhost:${running.port}/ : the demo shop with the chat in Arabic (/?locale=en for English).\n  API docs: http://localhost:${running.port}/docs\n\n`,
+  );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -43,6 +43,30 @@ export function conversationCommands(events: Events) {
       });
     },
 
+    /**
+     * A person takes the conversation (an agent claims it, or a supervisor assigns it): the bot
+     * goes quiet until it is handed back or resolved.
+     */
+    async assign(id: string, staffId: string): Promise<Conversation> {
+      return events.transaction(async (tx, emit) => {
+        const [current] = await tx.query<Conversation>('SELECT * FROM conversations WHERE id = $1 FOR UPDATE', [id]);
+        if (!current) throw problems.notFound('Conversation', id);
+        if (current.status === 'resolved' || current.status === 'closed') {
+          throw problems.conflict('conversation-closed', `The conversation is already ${current.status}.`);
+        }
+        const [staff] = await tx.query<{ id: string }>('SELECT id FROM staff WHERE id = $1', [staffId]);
+        if (!staff) throw problems.notFound('Staff member', staffId);
+        const [updated] = await tx.query<Conversation>(
+          `UPDATE conversations SET status = 'assigned', assigned_to = $2, updated_at = now(),
+             handed_off_at = COALESCE(handed_off_at, now())
+           WHERE id = $1 RETURNING *`,
+          [id, staffId],
+        );
+        await emit({ type: 'conversation.assigned', conversationId: id, data: conversationView(updated as Conversation) });
+        return updated as Conversation;
+      });
+    },
+
     get: (db: Parameters<typeof getConversation>[0], id: string) => getConversation(db, id),
   };
 }

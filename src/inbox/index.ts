@@ -71,6 +71,7 @@ export function inboxModule(platform: Platform, decide: Decide) {
     /** A returning contact's open conversation on the channel, else a new one. */
     continueOrOpen: continueOrOpen(platform.events),
     resolve: (id: string) => conversations.setStatus(id, 'resolved'),
+    assign: conversations.assign,
     handBack: (id: string) => conversations.setStatus(id, 'bot'),
   };
 }

@@ -4,6 +4,7 @@
  * from the last event id without loss or repeats, and what a staff feed sees on top.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStaff } from '../../src/auth/staff.js';
 import { testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';
 import { json, readSse, type SseEvent } from '../helpers/sse.js';
@@ -246,5 +247,65 @@ describe('the conversation feed', () => {
     } finally {
       await sse.close();
     }
+  });
+});
+
+describe('a person takes the conversation', () => {
+  it('an agent signed in claims it, the customer hears "assigned", and the bot goes quiet', async () => {
+    const { id, token } = await openWithToken();
+    const agent = await createStaff(deps.db, {
+      email: `agent-${Date.now()}@shop.example`,
+      name: 'Huda',
+      role: 'agent',
+      password: 'a long enough password 123',
+    });
+    const login = await call(app, 'POST', '/v1/auth/login', {
+      body: { email: agent.email, password: 'a long enough password 123' },
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+
+    const sse = readSse(await feed(`/v1/conversations/${id}/feed`, token));
+    try {
+      await sse.until(byType('ready'));
+      const claimed = await call(app, 'POST', `/v1/conversations/${id}/assign`, { body: {}, headers: { cookie } });
+      expect(claimed.status).toBe(200);
+      const { conversation } = (await claimed.json()) as { conversation: { status: string; assignedTo: string } };
+      expect(conversation).toMatchObject({ status: 'assigned', assignedTo: agent.id });
+      const seen = await sse.until(byType('conversation.assigned'));
+      // The customer learns the status, not who or which team.
+      expect(json(seen.find(byType('conversation.assigned')) as SseEvent)).toEqual({
+        conversationId: id,
+        status: 'assigned',
+      });
+    } finally {
+      await sse.close();
+    }
+    const quiet = await call(app, 'POST', `/v1/conversations/${id}/messages`, {
+      key: token,
+      body: { text: REFUND_AR },
+    });
+    expect(((await quiet.json()) as { reply: unknown }).reply).toBeNull();
+
+    // An agent's key cannot assign anyone (agents claim for themselves); a supervisor's key must say whom.
+    const other = await openWithToken();
+    const byAgentKey = await call(app, 'POST', `/v1/conversations/${other.id}/assign`, {
+      key: keys.agent,
+      body: { staffId: agent.id },
+    });
+    expect(byAgentKey.status).toBe(403);
+    const opened = await call(app, 'POST', '/v1/conversations', {
+      key: keys.supervisor,
+      body: { contact: { externalId: `sup-${Date.now()}` } },
+    });
+    const supervised = ((await opened.json()) as { conversation: { id: string } }).conversation.id;
+    const noWhom = await call(app, 'POST', `/v1/conversations/${supervised}/assign`, { key: keys.supervisor, body: {} });
+    expect(noWhom.status).toBe(400);
+    expect(((await noWhom.json()) as { type: string }).type).toBe('/problems/staff-required');
+    const assigned = await call(app, 'POST', `/v1/conversations/${supervised}/assign`, {
+      key: keys.supervisor,
+      body: { staffId: agent.id },
+    });
+    expect(assigned.status).toBe(200);
   });
 });

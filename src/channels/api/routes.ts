@@ -12,7 +12,7 @@ import {
 } from '../../inbox/index.js';
 import type { Role } from '../../platform/http/caller.js';
 import type { AppEnv } from '../../platform/http/env.js';
-import { problems } from '../../platform/http/problem.js';
+import { Problem, problems } from '../../platform/http/problem.js';
 import { jsonBody, jsonResponse, problemResponse, route } from '../../platform/http/route.js';
 import type { Platform } from '../../platform/module.js';
 import { ConversationSchema, CustomerTokenSchema, HandoffSchema, MessageSchema } from './schemas.js';
@@ -220,6 +220,41 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
       },
     );
   }
+  app.openapi(
+    route(STAFF, {
+      method: 'post',
+      path: '/v1/conversations/{id}/assign',
+      tags: ['conversations'],
+      summary: 'A person takes the conversation: an agent claims it, a supervisor or admin assigns it to anyone',
+      description:
+        'Without `staffId` a signed-in staff member claims it. Agents may only claim for themselves; API keys must name the staff member. The bot stays quiet while the conversation is assigned.',
+      request: {
+        params: idParam,
+        body: jsonBody(z.strictObject({ staffId: z.uuid().optional() })),
+      },
+      responses: {
+        200: jsonResponse(z.object({ conversation: ConversationSchema }), 'Assigned'),
+        404: problemResponse('No such conversation the caller may see, or no such staff member'),
+        409: problemResponse('Already resolved or closed (conversation-closed)'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const principal = c.get('principal');
+      const { staffId } = c.req.valid('json');
+      await visibleConversation(c, db, id);
+      const self = principal?.kind === 'staff' ? principal.id : undefined;
+      const target = staffId ?? self;
+      if (!target) {
+        throw new Problem(400, 'staff-required', 'Whom to assign is missing', 'An API key must give staffId.');
+      }
+      if (principal?.role === 'agent' && target !== self) {
+        throw problems.forbidden(['supervisor', 'admin'], 'agent (agents claim conversations for themselves)');
+      }
+      return c.json({ conversation: conversationView(await inbox.assign(id, target)) }, 200);
+    },
+  );
+
   app.openapi(
     route(STAFF_OR_CUSTOMER, {
       method: 'post',

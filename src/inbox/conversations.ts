@@ -62,7 +62,11 @@ export function conversationCommands(events: Events) {
            WHERE id = $1 RETURNING *`,
           [id, staffId],
         );
-        await emit({ type: 'conversation.assigned', conversationId: id, data: conversationView(updated as Conversation) });
+        await emit({
+          type: 'conversation.assigned',
+          conversationId: id,
+          data: conversationView(updated as Conversation),
+        });
         return updated as Conversation;
       });
     },

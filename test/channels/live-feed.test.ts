@@ -299,7 +299,10 @@ describe('a person takes the conversation', () => {
       body: { contact: { externalId: `sup-${Date.now()}` } },
     });
     const supervised = ((await opened.json()) as { conversation: { id: string } }).conversation.id;
-    const noWhom = await call(app, 'POST', `/v1/conversations/${supervised}/assign`, { key: keys.supervisor, body: {} });
+    const noWhom = await call(app, 'POST', `/v1/conversations/${supervised}/assign`, {
+      key: keys.supervisor,
+      body: {},
+    });
     expect(noWhom.status).toBe(400);
     expect(((await noWhom.json()) as { type: string }).type).toBe('/problems/staff-required');
     const assigned = await call(app, 'POST', `/v1/conversations/${supervised}/assign`, {

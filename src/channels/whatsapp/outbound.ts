@@ -166,15 +166,11 @@ export function whatsappDeliverer(db: Db, client: GraphClient, settings: Outboun
         wamids.push(claimed.wamid);
         continue;
       }
+      let wamid: string;
       try {
-        const wamid = await client.send(request);
-        await db.query('UPDATE whatsapp_sends SET wamid = $3 WHERE message_id = $1 AND part = $2', [
-          message.id,
-          part,
-          wamid,
-        ]);
-        wamids.push(wamid);
+        wamid = await client.send(request);
       } catch (error) {
+        // Not sent: free the claim so the retry sends it at once.
         await db.query('DELETE FROM whatsapp_sends WHERE message_id = $1 AND part = $2 AND wamid IS NULL', [
           message.id,
           part,
@@ -182,6 +178,14 @@ export function whatsappDeliverer(db: Db, client: GraphClient, settings: Outboun
         if (error instanceof GraphError && error.permanent) throw new DeliveryRefused(error.message);
         throw error;
       }
+      // Sent. Should this write fail, the claim stays and the part is sent again only once it is stale:
+      // at least once, never lost.
+      await db.query('UPDATE whatsapp_sends SET wamid = $3 WHERE message_id = $1 AND part = $2', [
+        message.id,
+        part,
+        wamid,
+      ]);
+      wamids.push(wamid);
     }
     // Status callbacks name this id: the first part carries the reply itself.
     return { status: 'sent', channelMessageId: wamids[0] };

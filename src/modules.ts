@@ -5,6 +5,7 @@ import type { Channel } from './channels/index.js';
 import { channelsModule } from './channels/index.js';
 import { whatsappChannel } from './channels/whatsapp/index.js';
 import { widgetChannel } from './channels/widget/index.js';
+import { copilotModule } from './copilot/index.js';
 import { inboxModule } from './inbox/index.js';
 import { type KnowledgeBase, knowledgeModule } from './knowledge/index.js';
 import { whatsappConfigured } from './platform/config.js';
@@ -41,7 +42,15 @@ export function buildService(options: ServiceOptions = {}) {
       kb: knowledge.kb,
       decide: bot.decide,
       inbox,
-      modules: [auth, knowledge.module, bot.module, inbox.module, channels, webModule(platform)],
+      modules: [
+        auth,
+        knowledge.module,
+        bot.module,
+        inbox.module,
+        channels,
+        copilotModule(platform, inbox, bot.draft),
+        webModule(platform),
+      ],
     };
   };
 }

@@ -281,11 +281,11 @@ const PLACEHOLDERS = new RegExp(
 
 /** The placeholders redaction leaves ("[PHONE]", "[CARD]") are not the customer's topic: a
  *  question about the weather with a phone number in it must not match the contact article. */
-function withoutPlaceholders(question: string): string {
+export function withoutPlaceholders(question: string): string {
   return question.replace(PLACEHOLDERS, ' ');
 }
 
-async function retrieve(kb: KnowledgeBase, question: string, lang: Lang): Promise<Retrieval> {
+export async function retrieve(kb: KnowledgeBase, question: string, lang: Lang): Promise<Retrieval> {
   const retriever = await kb.retriever();
   const retrieval = await retriever.retrieve(question, { lang });
   return retrieval.articles.length === 0 ? retriever.retrieve(question) : retrieval;

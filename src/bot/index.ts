@@ -1,8 +1,10 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Module, Platform } from '../platform/module.js';
+import type { Lang } from '../text/language.js';
 import { botFor, botMetrics } from './bot.js';
 import { type DecideOptions, decide } from './decide.js';
 import type { ConversationSnapshot, Decision, IncomingMessage } from './decision.js';
+import { type Draft, draft } from './draft.js';
 
 export {
   CONTENT_TYPES,
@@ -13,6 +15,7 @@ export {
   type HandoffCandidate,
   type IncomingMessage,
 } from './decision.js';
+export type { Draft } from './draft.js';
 export { HANDOFF_REASONS, type HandoffReason, handoffNotice } from './policy.js';
 
 export type Decide = (
@@ -22,7 +25,12 @@ export type Decide = (
 ) => Promise<Decision>;
 
 /** The bot as the inbox sees it: one function from a message and a snapshot to a decision. */
-export function botModule(platform: Platform, kb: KnowledgeBase): { decide: Decide; module: Module } {
+export type DraftReply = (message: { content: string; lang: Lang }) => Promise<Draft>;
+
+export function botModule(
+  platform: Platform,
+  kb: KnowledgeBase,
+): { decide: Decide; draft: DraftReply; module: Module } {
   const metrics = botMetrics(platform.metrics.registry);
   const deps = botFor({ kb, config: platform.config, log: platform.log, metrics });
   return {
@@ -32,6 +40,7 @@ export function botModule(platform: Platform, kb: KnowledgeBase): { decide: Deci
       if (decision.kind === 'handoff') metrics.handoffs.inc({ reason: decision.reason });
       return decision;
     },
+    draft: (message) => draft(deps, message),
     module: { name: 'bot' },
   };
 }

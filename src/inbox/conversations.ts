@@ -47,12 +47,22 @@ export function conversationCommands(events: Events) {
      * A person takes the conversation (an agent claims it, or a supervisor assigns it): the bot
      * goes quiet until it is handed back or resolved.
      */
-    async assign(id: string, staffId: string): Promise<Conversation> {
+    async assign(id: string, staffId: string, options: { takeOver?: boolean } = {}): Promise<Conversation> {
       return events.transaction(async (tx, emit) => {
         const [current] = await tx.query<Conversation>('SELECT * FROM conversations WHERE id = $1 FOR UPDATE', [id]);
         if (!current) throw problems.notFound('Conversation', id);
         if (current.status === 'resolved' || current.status === 'closed') {
           throw problems.conflict('conversation-closed', `The conversation is already ${current.status}.`);
+        }
+        if (current.status === 'assigned' && current.assigned_to === staffId) return current;
+        // Claiming what a colleague holds is a mistake to report; a supervisor moving it is not.
+        if (current.status === 'assigned' && current.assigned_to && !options.takeOver) {
+          const [holder] = await tx.query<{ id: string; name: string }>('SELECT id, name FROM staff WHERE id = $1', [
+            current.assigned_to,
+          ]);
+          throw problems.conflict('already-assigned', `${holder?.name ?? 'Another agent'} holds this conversation.`, {
+            assignedTo: { id: current.assigned_to, name: holder?.name ?? null },
+          });
         }
         const [staff] = await tx.query<{ id: string }>('SELECT id FROM staff WHERE id = $1', [staffId]);
         if (!staff) throw problems.notFound('Staff member', staffId);

@@ -47,6 +47,9 @@ export interface Message {
   delivery_error: string | null;
   /** The channel's own id for a sent message (a WhatsApp wamid), named by its status callbacks. */
   delivery_ref: string | null;
+  /** An agent's internal note (never sent). */
+  internal: boolean;
+  author_id: string | null;
   delivered_at: Date | null;
   created_at: Date;
 }

@@ -17,18 +17,29 @@ export const messageView = (m: Message) => ({
   decision: (m.meta?.decision as DecisionKind | undefined) ?? null,
   handoffReason: (m.meta?.handoff as string | undefined) ?? null,
   deliveryStatus: m.delivery_status ?? null,
+  /** An internal note: never sent, never on the customer's feed. */
+  internal: Boolean(m.internal),
+  /** The agent who wrote it, as the customer sees them (their name). */
+  author: (m.meta?.author as { id: string; name: string } | undefined) ?? null,
   createdAt: new Date(m.created_at).toISOString(),
 });
 
 export type MessageView = ReturnType<typeof messageView>;
 
 /** What a customer sees of a message: no scores, no hand-off internals. */
-export const customerMessageView = (m: Message) => ({
-  ...messageView(m),
-  sentiment: null,
-  confidence: null,
-  handoffReason: null,
-});
+export const customerMessageView = (m: Message) => {
+  const view = messageView(m);
+  return {
+    ...view,
+    sentiment: null,
+    confidence: null,
+    handoffReason: null,
+    author: view.author ? { id: null, name: view.author.name } : null,
+  };
+};
+
+/** Whether a customer may see this message at all: no system lines, no internal notes. */
+export const customerSees = (m: Message) => m.role !== 'system' && !m.internal;
 
 export const conversationView = (c: Conversation) => ({
   id: c.id,

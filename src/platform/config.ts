@@ -57,6 +57,8 @@ export const configSchema = z.object({
   NEGATIVE_SENTIMENT_THRESHOLD: z.coerce.number().min(-1).max(0).default(-0.6),
   SENSITIVE_TAGS: csv.default(['legal', 'cancellation']),
   DEFAULT_TEAM: z.string().default('general'),
+  // A conversation waiting for a person longer than this is flagged and raised in the queue.
+  SLA_WAIT_MINUTES: z.coerce.number().positive().default(10),
   // Where customers reach this service (links to articles in replies, the widget's loader).
   PUBLIC_URL: z.url().optional(),
   // Web widget: the sites that may embed it, and the secret they sign visitors' ids with.

@@ -35,6 +35,8 @@ const CHAT_ICON =
 const SEND_ICON =
   '<svg viewBox="0 0 24 24" width="20" height="20" fill="currentColor" aria-hidden="true"><path d="M3 20.5 21 12 3 3.5 3 10l12 2-12 2z"/></svg>';
 
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
 const newId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
@@ -255,7 +257,8 @@ export class Chat {
         'div',
         { class: 'msg customer', 'data-id': m.id },
         h('span', { class: 'who' }, t.you),
-        h('div', { class: 'body', dir: 'auto' }, h('p', {}, m.content)),
+        // Bidi overrides would reorder the text around them: shown inert, as the server does for replies.
+        h('div', { class: 'body', dir: 'auto' }, h('p', {}, m.content.replace(BIDI_CONTROLS, ''))),
       );
       if (m.id.startsWith('pending:failed')) node.classList.add('failed');
       return node;

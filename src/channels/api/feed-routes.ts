@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { visibleConversation } from '../../inbox/visibility.js';
 import type { LiveNote } from '../../platform/events/bus.js';
 import { type FeedScope, liveFeed, resumeFrom } from '../../platform/events/feed.js';
 import type { StoredEvent } from '../../platform/events/outbox.js';
@@ -7,7 +8,6 @@ import type { Role } from '../../platform/http/caller.js';
 import type { AppEnv } from '../../platform/http/env.js';
 import { problemResponse, route } from '../../platform/http/route.js';
 import type { Platform } from '../../platform/module.js';
-import { visibleConversation } from './visibility.js';
 
 const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
 

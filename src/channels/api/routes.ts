@@ -3,6 +3,7 @@ import { createCustomerToken } from '../../auth/customer-tokens.js';
 import {
   conversationView,
   customerMessageView,
+  customerSees,
   getMessage,
   handoffView,
   type Inbox,
@@ -10,13 +11,13 @@ import {
   listMessages,
   messageView,
 } from '../../inbox/index.js';
+import { visibleConversation } from '../../inbox/visibility.js';
 import type { Role } from '../../platform/http/caller.js';
 import type { AppEnv } from '../../platform/http/env.js';
 import { Problem, problems } from '../../platform/http/problem.js';
 import { jsonBody, jsonResponse, problemResponse, route } from '../../platform/http/route.js';
 import type { Platform } from '../../platform/module.js';
 import { ConversationSchema, CustomerTokenSchema, HandoffSchema, MessageSchema } from './schemas.js';
-import { visibleConversation } from './visibility.js';
 
 const STAFF: readonly Role[] = ['agent', 'supervisor', 'admin'];
 const STAFF_OR_CUSTOMER = { roles: STAFF, customer: true } as const;
@@ -190,7 +191,7 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
       return c.json(
         {
           conversation: conversationView(conversation),
-          messages: customer ? messages.filter((m) => m.role !== 'system').map(forCustomer) : messages.map(messageView),
+          messages: customer ? messages.filter(customerSees).map(forCustomer) : messages.map(messageView),
           handoffs: handoffs.map(handoffView),
         },
         200,
@@ -235,7 +236,9 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
       responses: {
         200: jsonResponse(z.object({ conversation: ConversationSchema }), 'Assigned'),
         404: problemResponse('No such conversation the caller may see, or no such staff member'),
-        409: problemResponse('Already resolved or closed (conversation-closed)'),
+        409: problemResponse(
+          'Already resolved or closed (conversation-closed), or an agent claims what a colleague holds (already-assigned, with who)',
+        ),
       },
     }),
     async (c) => {
@@ -251,7 +254,8 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
       if (principal?.role === 'agent' && target !== self) {
         throw problems.forbidden(['supervisor', 'admin'], 'agent (agents claim conversations for themselves)');
       }
-      return c.json({ conversation: conversationView(await inbox.assign(id, target)) }, 200);
+      const takeOver = principal?.role === 'supervisor' || principal?.role === 'admin';
+      return c.json({ conversation: conversationView(await inbox.assign(id, target, { takeOver })) }, 200);
     },
   );
 

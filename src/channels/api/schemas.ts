@@ -17,6 +17,11 @@ export const MessageSchema = z
     decision: z.enum(['answer', 'small_talk', 'clarify', 'handoff', 'silent']).nullable(),
     handoffReason: z.string().nullable(),
     deliveryStatus: z.enum(['queued', 'sent', 'delivered', 'read', 'failed']).nullable(),
+    internal: z.boolean().openapi({ description: "An agent's internal note: never sent to the customer" }),
+    author: z
+      .object({ id: z.string().nullable(), name: z.string() })
+      .nullable()
+      .openapi({ description: 'The agent who wrote it (customers see the name only)' }),
     createdAt: z.string(),
   })
   .openapi('Message');

@@ -6,6 +6,7 @@ import {
   type Conversation,
   conversationView,
   customerMessageView,
+  customerSees,
   type Inbox,
   listMessages,
 } from '../../inbox/index.js';
@@ -163,9 +164,7 @@ export function widgetRoutes(platform: Platform, inbox: Inbox) {
       const conversations = await Promise.all(
         rows.map(async (conversation) => ({
           conversation: conversationView(conversation),
-          messages: (await listMessages(db, conversation.id))
-            .filter((m) => m.role !== 'system')
-            .map(customerMessageView),
+          messages: (await listMessages(db, conversation.id)).filter(customerSees).map(customerMessageView),
         })),
       );
       return c.json({ conversations }, 200);

@@ -1,10 +1,10 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { type Conversation, getConversation } from '../../inbox/index.js';
-import type { Db } from '../../platform/db/db.js';
-import type { CustomerCaller } from '../../platform/http/caller.js';
-import type { AppEnv } from '../../platform/http/env.js';
-import { problems } from '../../platform/http/problem.js';
+import type { Db } from '../platform/db/db.js';
+import type { CustomerCaller } from '../platform/http/caller.js';
+import type { AppEnv } from '../platform/http/env.js';
+import { problems } from '../platform/http/problem.js';
+import { type Conversation, getConversation } from './store.js';
 
 /**
  * The conversation if this caller may see it, else 404 (never 403: it must not reveal that the

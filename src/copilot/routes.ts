@@ -9,6 +9,7 @@ import type { Platform } from '../platform/module.js';
 import { staffOf } from './desk-routes.js';
 import type { suggestions as suggestionsService } from './suggestions.js';
 import { renderTemplate, type Template, templatesStore } from './templates.js';
+import { translator } from './translate.js';
 
 const AGENTS: readonly Role[] = ['agent', 'supervisor', 'admin'];
 const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
@@ -50,6 +51,29 @@ async function customerName(platform: Platform, conversation: Conversation): Pro
 export function copilotRoutes(platform: Platform, suggestions: ReturnType<typeof suggestionsService>) {
   const { db } = platform;
   const app = new OpenAPIHono<AppEnv>();
+  const translation = translator(platform.config);
+
+  app.openapi(
+    route(AGENTS, {
+      method: 'post',
+      path: '/v1/translate',
+      tags: ['copilot'],
+      summary: "A message in the agent's language, or the agent's reply in the customer's (needs a model)",
+      description:
+        'Personal data is redacted before the model sees the text; placeholders such as [PHONE] stay in the translation. Without a model configured: 409 translation-needs-model.',
+      request: {
+        body: jsonBody(z.strictObject({ text: z.string().min(1).max(4000), to: z.enum(['ar', 'en']) })),
+      },
+      responses: {
+        200: jsonResponse(z.object({ text: z.string(), model: z.string() }), 'Translated'),
+        409: problemResponse('No model is configured (translation-needs-model)'),
+      },
+    }),
+    async (c) => {
+      const { text, to } = c.req.valid('json');
+      return c.json(await translation.translate(text, to), 200);
+    },
+  );
 
   app.openapi(
     route(AGENTS, {

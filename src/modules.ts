@@ -10,6 +10,7 @@ import { inboxModule } from './inbox/index.js';
 import { type KnowledgeBase, knowledgeModule } from './knowledge/index.js';
 import { whatsappConfigured } from './platform/config.js';
 import type { Platform } from './platform/module.js';
+import { surveysModule } from './surveys/index.js';
 import { webModule } from './web/index.js';
 
 export interface ServiceOptions {
@@ -32,21 +33,25 @@ export function buildService(options: ServiceOptions = {}) {
     const knowledge = knowledgeModule(platform, { kb: options.kb });
     const bot = botModule(platform, knowledge.kb);
     const inbox = inboxModule(platform, bot.decide);
+    // Before the channels: a WhatsApp reply may be a survey answer.
+    const feedback = surveysModule(platform, inbox);
     const channels = channelsModule(platform, [
       apiChannel(platform, inbox),
       widgetChannel(platform, inbox),
-      ...(whatsappConfigured(platform.config) ? [whatsappChannel(platform, inbox)] : []),
+      ...(whatsappConfigured(platform.config) ? [whatsappChannel(platform, inbox, feedback.surveys)] : []),
       ...(options.channels ?? []),
     ]);
     return {
       kb: knowledge.kb,
       decide: bot.decide,
       inbox,
+      surveys: feedback.surveys,
       modules: [
         auth,
         knowledge.module,
         bot.module,
         inbox.module,
+        feedback.module,
         channels,
         copilotModule(platform, inbox, bot.draft),
         webModule(platform),

@@ -22,6 +22,8 @@ export interface OutboundMessage {
   replyToChannelMessageId: string | null;
   /** When the customer last wrote (WhatsApp's 24-hour customer-service window starts there). */
   lastCustomerMessageAt: string | null;
+  /** A survey question: the customer answers with a score on this scale. */
+  survey?: { kind: 'csat' | 'nps' | 'ces'; min: number; max: number } | null;
 }
 
 export interface DeliveryReceipt {

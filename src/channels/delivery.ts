@@ -112,6 +112,7 @@ function outboundOf(row: DeliveryRow): OutboundMessage {
       human: row.role === 'bot' && botHasIt && decision !== 'handoff',
     },
     replyToChannelMessageId: row.reply_to_channel_message_id,
+    survey: (row.meta?.survey as OutboundMessage['survey']) ?? null,
     lastCustomerMessageAt: row.last_customer_message_at ? new Date(row.last_customer_message_at).toISOString() : null,
   };
 }

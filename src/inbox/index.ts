@@ -5,6 +5,7 @@ import { agentReplies } from './agent-replies.js';
 import { contactInbound, continueOrOpen } from './contact-inbound.js';
 import { conversationCommands } from './conversations.js';
 import { feedbackCommands } from './feedback.js';
+import { notifications } from './notify.js';
 import { createReceiver } from './receive.js';
 import { routing } from './routing.js';
 import { conversationsWithUndecided } from './store.js';
@@ -106,6 +107,8 @@ export function inboxModule(platform: Platform, decide: Decide) {
     assign: conversations.assign,
     /** An agent's reply to the customer, or an internal note. */
     reply,
+    /** A message Sanad sends outside a turn (a survey question), delivered on the channel. */
+    notify: notifications(platform.events),
     /** Gives waiting conversations to available agents within capacity, least loaded first. */
     assignWaiting: queue.assignWaiting,
     flagSlaBreaches: queue.flagBreaches,

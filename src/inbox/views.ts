@@ -21,6 +21,8 @@ export const messageView = (m: Message) => ({
   internal: Boolean(m.internal),
   /** The agent who wrote it, as the customer sees them (their name). */
   author: (m.meta?.author as { id: string; name: string } | undefined) ?? null,
+  /** A survey question: which survey and its scale. */
+  survey: (m.meta?.survey as { kind: 'csat' | 'nps' | 'ces'; min: number; max: number } | undefined) ?? null,
   createdAt: new Date(m.created_at).toISOString(),
 });
 

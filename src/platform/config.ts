@@ -59,6 +59,11 @@ export const configSchema = z.object({
   DEFAULT_TEAM: z.string().default('general'),
   // A conversation waiting for a person longer than this is flagged and raised in the queue.
   SLA_WAIT_MINUTES: z.coerce.number().positive().default(10),
+  // Surveys after a conversation is resolved: on which channels, how many get NPS and CES, for how long.
+  SURVEY_CHANNELS: csv.default(['widget', 'whatsapp']),
+  SURVEY_NPS_SAMPLE: z.coerce.number().min(0).max(1).default(0.3),
+  SURVEY_CES_SAMPLE: z.coerce.number().min(0).max(1).default(0.3),
+  SURVEY_TTL_HOURS: z.coerce.number().positive().default(72),
   // Where customers reach this service (links to articles in replies, the widget's loader).
   PUBLIC_URL: z.url().optional(),
   // Web widget: the sites that may embed it, and the secret they sign visitors' ids with.

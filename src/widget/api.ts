@@ -9,6 +9,8 @@ export interface ChatMessage {
   channelMessageId?: string | null;
   citations: { articleId: string; title: string }[];
   decision: string | null;
+  /** A survey question asked after the conversation was resolved. */
+  survey?: { kind: 'csat' | 'nps' | 'ces'; min: number; max: number } | null;
   createdAt: string;
 }
 
@@ -77,6 +79,13 @@ export function chatApi(base: string) {
       ),
     rate: (token: string, messageId: string, helpful: boolean) =>
       call<unknown>('POST', `/v1/messages/${encodeURIComponent(messageId)}/feedback`, token, { helpful }),
+    answerSurvey: (token: string, conversationId: string, body: { kind: string; score: number; comment?: string }) =>
+      call<{ next: string | null }>(
+        'POST',
+        `/v1/conversations/${encodeURIComponent(conversationId)}/surveys`,
+        token,
+        body,
+      ),
     feedUrl: (conversationId: string) => `${base}/v1/conversations/${encodeURIComponent(conversationId)}/feed`,
   };
 }

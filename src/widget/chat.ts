@@ -59,6 +59,8 @@ export class Chat {
   private readonly earlier: { id: string; messages: ChatMessage[] }[] = [];
   private readonly streaming = new Map<string, string>();
   private readonly rated = new Map<string, boolean>();
+  // Survey answers given here (by message id), or the polite refusal the server gave.
+  private readonly surveyed = new Map<string, string>();
   private feed: { stop(): void } | undefined;
   private feedReady: Promise<void> | undefined;
   private markReady: (() => void) | undefined;
@@ -280,7 +282,58 @@ export class Chat {
       node.append(h('div', { class: 'sources' }, h('strong', {}, t.sources), list));
     }
     if (current && m.role === 'bot' && m.decision === 'answer') node.append(this.rating(m.id));
+    if (current && m.role === 'bot' && m.survey) node.append(this.surveyForm(m));
     return node;
+  }
+
+  /** The scale as buttons (stars for CSAT), an optional comment, and a send button. */
+  private surveyForm(m: ChatMessage): HTMLElement {
+    const t = this.t;
+    const survey = m.survey as NonNullable<ChatMessage['survey']>;
+    const done = this.surveyed.get(m.id);
+    if (done !== undefined) return h('div', { class: 'rate', role: 'status' }, done);
+    let chosen: number | undefined;
+    const scale = h('div', { class: 'scale', role: 'radiogroup', 'aria-label': t.scoreLabel });
+    const buttons: HTMLElement[] = [];
+    for (let score = survey.min; score <= survey.max; score++) {
+      const b = h(
+        'button',
+        { type: 'button', role: 'radio', 'aria-checked': 'false', 'aria-label': `${t.scoreLabel} ${score}` },
+        survey.kind === 'csat' ? '★' : String(score),
+      );
+      b.addEventListener('click', () => {
+        chosen = score;
+        buttons.forEach((x, i) => {
+          const on = survey.kind === 'csat' ? i + survey.min <= score : i + survey.min === score;
+          x.classList.toggle('on', on);
+          x.setAttribute('aria-checked', String(i + survey.min === score));
+        });
+      });
+      buttons.push(b);
+      scale.append(b);
+    }
+    const comment = h('textarea', {
+      rows: '2',
+      'aria-label': t.surveyComment,
+      placeholder: t.surveyComment,
+      dir: 'auto',
+    }) as HTMLTextAreaElement;
+    const send = h('button', { type: 'button', class: 'send-survey' }, t.surveySend);
+    send.addEventListener('click', () => {
+      if (chosen === undefined || !this.session) return;
+      void this.options.api
+        .answerSurvey(this.session.token, m.conversationId, {
+          kind: survey.kind,
+          score: chosen,
+          ...(comment.value.trim() ? { comment: comment.value.trim() } : {}),
+        })
+        .then(
+          () => this.surveyed.set(m.id, t.surveyThanks),
+          (error: unknown) => this.surveyed.set(m.id, error instanceof ApiError ? error.message : t.failed),
+        )
+        .finally(() => this.renderMessages());
+    });
+    return h('div', { class: 'survey' }, scale, comment, send);
   }
 
   private rating(messageId: string): HTMLElement {

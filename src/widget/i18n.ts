@@ -28,6 +28,10 @@ const STRINGS = {
     reconnecting: 'جارٍ إعادة الاتصال…',
     earlier: 'محادثة سابقة',
     typing: 'يكتب…',
+    surveyComment: 'تعليق (اختياري)',
+    surveySend: 'إرسال التقييم',
+    surveyThanks: 'شكرًا على تقييمك!',
+    scoreLabel: 'التقييم',
   },
   en: {
     launcher: 'Open the chat with customer service',
@@ -56,6 +60,10 @@ const STRINGS = {
     reconnecting: 'Reconnecting…',
     earlier: 'Earlier conversation',
     typing: 'typing…',
+    surveyComment: 'Comment (optional)',
+    surveySend: 'Send rating',
+    surveyThanks: 'Thank you for your rating!',
+    scoreLabel: 'Score',
   },
 } as const;
 

@@ -45,6 +45,13 @@ header button { background: transparent; border: 0; color: inherit; font-size: 2
 .sources ul { margin: 2px 0 0; padding-inline-start: 18px; } .sources a { color: var(--accent); }
 .rate { margin-top: 6px; font-size: 13px; display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 .rate button { border: 1px solid var(--line); background: #fff; border-radius: 999px; padding: 2px 12px; cursor: pointer; font: inherit; }
+.survey { margin-top: 8px; display: grid; gap: 6px; }
+.scale { display: flex; flex-wrap: wrap; gap: 4px; direction: ltr; justify-content: flex-start; }
+.root[dir="rtl"] .scale { direction: rtl; }
+.scale button { min-width: 30px; height: 30px; border: 1px solid var(--line); background: #fff; border-radius: 8px; cursor: pointer; font: inherit; color: #b7791f; }
+.scale button.on { background: #fff3d6; border-color: #f0b429; }
+.survey textarea { resize: vertical; min-height: 38px; padding: 6px 8px; border: 1px solid var(--line); border-radius: 8px; font: inherit; }
+.send-survey { justify-self: start; border: 0; background: var(--accent); color: var(--accent-ink); border-radius: 999px; padding: 4px 14px; cursor: pointer; font: inherit; }
 .notice { align-self: center; font-size: 13px; color: var(--muted); text-align: center; max-width: 90%; }
 .divider { align-self: center; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); width: 100%; text-align: center; padding-top: 6px; }
 .actions { padding: 8px 12px 0; display: flex; }

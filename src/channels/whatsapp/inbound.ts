@@ -2,6 +2,7 @@ import type { ContentType } from '../../bot/index.js';
 import type { ContactMessage, Inbox } from '../../inbox/index.js';
 import { Problem } from '../../platform/http/problem.js';
 import type { Platform } from '../../platform/module.js';
+import type { SurveyKind, Surveys } from '../../surveys/index.js';
 import type { DeliveryStatusUpdate } from '../channel.js';
 import { deliveryRecords } from '../delivery-records.js';
 import type { GraphClient } from './graph-client.js';
@@ -15,6 +16,7 @@ const MEDIA = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 export type InboundAction =
   | { kind: 'receive'; message: Omit<ContactMessage, 'channel' | 'contact'> }
   | { kind: 'rate'; messageId: string; helpful: boolean }
+  | { kind: 'survey'; conversationId: string; survey: SurveyKind; score: number }
   | { kind: 'ignore'; reason: string };
 
 /**
@@ -46,6 +48,15 @@ export function actionOf(message: WaMessage): InboundAction {
   if (press) {
     if (press.id === BUTTON_IDS.human) {
       return { kind: 'receive', message: { text: press.title, channelMessageId, intent: 'human' } };
+    }
+    const surveyed = /^survey:([^:]+):(csat|nps|ces):(\d{1,2})$/.exec(press.id);
+    if (surveyed && UUID.test(surveyed[1] as string)) {
+      return {
+        kind: 'survey',
+        conversationId: surveyed[1] as string,
+        survey: surveyed[2] as SurveyKind,
+        score: Number(surveyed[3]),
+      };
     }
     const rated = /^helpful:([^:]+):(yes|no)$/.exec(press.id);
     if (rated && UUID.test(rated[1] as string)) {
@@ -134,7 +145,7 @@ export function statusUpdateOf(status: WaStatus): DeliveryStatusUpdate | undefin
  * Handles the `messages` values of one webhook: every message through the inbox (which stores
  * a repeated wamid once), every status on its message. Safe to run again on the same payload.
  */
-export function webhookHandler(platform: Platform, inbox: Inbox, client: GraphClient) {
+export function webhookHandler(platform: Platform, inbox: Inbox, client: GraphClient, surveys?: Surveys) {
   const { db, log } = platform;
   const records = deliveryRecords(platform);
 
@@ -146,7 +157,20 @@ export function webhookHandler(platform: Platform, inbox: Inbox, client: GraphCl
       return;
     }
     try {
+      if (action.kind === 'survey') {
+        await answerSurvey(action.conversationId, action.survey, action.score, message.from);
+        return;
+      }
       if (action.kind === 'receive') {
+        // A bare number right after a survey question (NPS is asked that way) is its answer.
+        const pending =
+          surveys && /^\s*\d{1,2}\s*$/.test(action.message.text) && !action.message.contentType
+            ? await surveys.pendingFor('whatsapp', message.from)
+            : undefined;
+        if (pending) {
+          await answerSurvey(pending.conversationId, pending.kind, Number(action.message.text.trim()), message.from);
+          return;
+        }
         await inbox.receiveFrom({ channel: 'whatsapp', contact, ...action.message });
         return;
       }
@@ -160,6 +184,20 @@ export function webhookHandler(platform: Platform, inbox: Inbox, client: GraphCl
       }
       throw error;
     }
+  }
+
+  /** A survey score, for a conversation of this contact only; a repeat or a late one is refused politely. */
+  async function answerSurvey(conversationId: string, kind: SurveyKind, score: number, from: string): Promise<void> {
+    const [mine] = await db.query(
+      `SELECT 1 FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+       WHERE c.id = $1 AND c.channel = 'whatsapp' AND ct.external_id = $2`,
+      [conversationId, from],
+    );
+    if (!mine || !surveys) {
+      log.warn('whatsapp survey answer for a conversation not this contact’s; ignored');
+      return;
+    }
+    await surveys.answer({ conversationId, kind, score, channel: 'whatsapp' });
   }
 
   /** "Helpful?" from one of our buttons, on an answer in this contact's conversation only. */

@@ -2,6 +2,7 @@ import type { Inbox } from '../../inbox/index.js';
 import type { Config } from '../../platform/config.js';
 import { defineJob, enqueueJob, processor } from '../../platform/jobs/jobs.js';
 import type { Platform } from '../../platform/module.js';
+import type { Surveys } from '../../surveys/index.js';
 import type { Channel } from '../channel.js';
 import { type GraphClient, graphClient } from './graph-client.js';
 import { webhookHandler } from './inbound.js';
@@ -28,7 +29,12 @@ const MAX_TRIES = 10;
  * formatted for WhatsApp, with reply buttons, split to fit, templated outside the 24-hour
  * window, at a bounded rate.
  */
-export function whatsappChannel(platform: Platform, inbox: Inbox, options: { client?: GraphClient } = {}): Channel {
+export function whatsappChannel(
+  platform: Platform,
+  inbox: Inbox,
+  surveys?: Surveys,
+  options: { client?: GraphClient } = {},
+): Channel {
   const { config, db, jobs, log } = platform;
   const settings = settingsOf(config);
   const client =
@@ -40,7 +46,7 @@ export function whatsappChannel(platform: Platform, inbox: Inbox, options: { cli
       accessToken: settings.accessToken,
       sendsPerSecond: config.WHATSAPP_SENDS_PER_SECOND,
     });
-  const handle = webhookHandler(platform, inbox, client);
+  const handle = webhookHandler(platform, inbox, client, surveys);
   let sweep: NodeJS.Timeout | undefined;
 
   async function enqueue(webhookId: number, suffix = '') {

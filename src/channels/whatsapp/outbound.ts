@@ -13,6 +13,7 @@ const CLAIM_STALE_SECONDS = 60;
 export const BUTTON_IDS = {
   human: 'human',
   helpful: (messageId: string, yes: boolean) => `helpful:${messageId}:${yes ? 'yes' : 'no'}`,
+  survey: (conversationId: string, kind: string, score: number) => `survey:${conversationId}:${kind}:${score}`,
 };
 
 const WORDING = {
@@ -23,6 +24,8 @@ const WORDING = {
     askFeedback: 'هل كانت الإجابة مفيدة؟',
     askHuman: 'هل تريد التحدث مع موظف؟',
     notHelpedOffer: 'نأسف لأن الإجابة لم تفدك. هل تريد التحدث مع موظف؟',
+    chooseScore: 'اختر تقييمك',
+    replyWithNumber: (min: number, max: number) => `ردّ برقم من ${min} إلى ${max}.`,
   },
   en: {
     helpful: 'Helpful 👍',
@@ -31,6 +34,8 @@ const WORDING = {
     askFeedback: 'Was this answer helpful?',
     askHuman: 'Would you like to talk to a person?',
     notHelpedOffer: "Sorry that didn't help. Would you like to talk to a person?",
+    chooseScore: 'Choose your rating',
+    replyWithNumber: (min: number, max: number) => `Reply with a number from ${min} to ${max}.`,
   },
 };
 export const wordingFor = (lang: string | null) => (lang === 'en' ? WORDING.en : WORDING.ar);
@@ -54,8 +59,9 @@ export function planMessages(message: OutboundMessage, settings: OutboundSetting
   const last = message.lastCustomerMessageAt ? Date.parse(message.lastCustomerMessageAt) : Number.NaN;
   if (!(now - last < WINDOW_MS)) return [templateMessage(to, body, message.lang, settings.template)];
 
-  const context = message.replyToChannelMessageId ? { context: { message_id: message.replyToChannelMessageId } } : {};
   const words = wordingFor(message.lang);
+  if (message.survey) return [surveyMessage(message, body, words)];
+  const context = message.replyToChannelMessageId ? { context: { message_id: message.replyToChannelMessageId } } : {};
   const buttons = [
     ...(message.offers.feedback
       ? [
@@ -79,6 +85,47 @@ export function planMessages(message: OutboundMessage, settings: OutboundSetting
   // The text is too long for a button message's body: the buttons follow under a short question.
   const prompt = message.offers.feedback ? words.askFeedback : words.askHuman;
   return [...texts, buttonMessage(to, prompt, buttons, {})];
+}
+
+const SURVEY_ENDS: Record<string, Record<'ar' | 'en', [string, string]>> = {
+  csat: { ar: ['غير راضٍ أبدًا', 'راضٍ جدًا'], en: ['Very dissatisfied', 'Very satisfied'] },
+  ces: { ar: ['صعب جدًا', 'سهل جدًا'], en: ['Very difficult', 'Very easy'] },
+};
+
+// WhatsApp lists hold at most 10 rows: NPS (0–10) is answered with a number instead.
+const LIST_ROWS = 10;
+
+/** A survey question: a list of scores to pick from, or a number to reply with. */
+function surveyMessage(message: OutboundMessage, body: string, words: ReturnType<typeof wordingFor>): GraphMessage {
+  const survey = message.survey as NonNullable<OutboundMessage['survey']>;
+  const to = message.contactExternalId;
+  const count = survey.max - survey.min + 1;
+  if (count > LIST_ROWS) {
+    return {
+      to,
+      type: 'text',
+      text: { body: `${body}\n${words.replyWithNumber(survey.min, survey.max)}`, preview_url: false },
+    };
+  }
+  const ends = SURVEY_ENDS[survey.kind]?.[message.lang === 'en' ? 'en' : 'ar'];
+  const rows = Array.from({ length: count }, (_, i) => survey.max - i).map((score) => ({
+    id: BUTTON_IDS.survey(message.conversationId, survey.kind, score),
+    // Row titles hold 24 characters: the score, with the scale's words at its two ends.
+    title:
+      `${score}${score === survey.max && ends ? ` · ${ends[1]}` : score === survey.min && ends ? ` · ${ends[0]}` : ''}`.slice(
+        0,
+        24,
+      ),
+  }));
+  return {
+    to,
+    type: 'interactive',
+    interactive: {
+      type: 'list',
+      body: { text: body.slice(0, BUTTON_BODY_LIMIT) },
+      action: { button: words.chooseScore, sections: [{ title: words.chooseScore.slice(0, 24), rows }] },
+    },
+  };
 }
 
 export function buttonMessage(

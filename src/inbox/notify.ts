@@ -25,7 +25,11 @@ export function notifications(events: Events) {
          VALUES ($1, 'bot', $2, $3, 1, $4::text::jsonb, 'queued') RETURNING *`,
         [input.conversationId, input.content, input.lang, JSON.stringify(input.meta)],
       );
-      await emit({ type: 'message.created', conversationId: input.conversationId, data: messageView(message as Message) });
+      await emit({
+        type: 'message.created',
+        conversationId: input.conversationId,
+        data: messageView(message as Message),
+      });
       return message as Message;
     });
   };

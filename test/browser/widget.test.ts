@@ -155,6 +155,35 @@ describe.skipIf(!browserAvailable)('the chat widget in a browser (skipped: no Ch
     }, 180_000);
   }
 
+  it('after a person resolves the conversation, the widget asks CSAT and records the stars', async () => {
+    const page = await newPage();
+    await page.goto(`${served.url}/?locale=ar`);
+    await page.getByRole('button', { name: UI.ar.launcher }).click();
+    await page.getByLabel(UI.ar.input).fill(UI.ar.question);
+    await page.keyboard.press('Enter');
+    await widget(page).locator('.msg.bot[data-id]').first().waitFor();
+    const session = await page.evaluate(
+      (key) => JSON.parse(localStorage.getItem(key) ?? 'null') as { conversationId: string },
+      `sanad:session:${served.url}`,
+    );
+    await deps.inbox.resolve(session.conversationId);
+    const survey = widget(page).locator('.survey');
+    await survey.waitFor();
+    await survey.getByRole('radio', { name: 'التقييم 4' }).click();
+    await survey.getByLabel('تعليق (اختياري)').fill('شكرًا، الرد كان سريع');
+    await screenshot(page, 'widget-ar-survey');
+    await survey.getByRole('button', { name: 'إرسال التقييم' }).click();
+    await widget(page).getByText('شكرًا على تقييمك!').waitFor();
+    await expect
+      .poll(async () =>
+        deps.db.query<{ score: number; comment: string }>(
+          "SELECT score, comment FROM survey_responses WHERE conversation_id = $1 AND kind = 'csat'",
+          [session.conversationId],
+        ),
+      )
+      .toEqual([{ score: 4, comment: 'شكرًا، الرد كان سريع' }]);
+  }, 180_000);
+
   it("the host page's CSS cannot reach the widget, and the widget's cannot reach the page", async () => {
     const page = await newPage();
     await page.goto(`${served.url}/?locale=en`);

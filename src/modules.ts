@@ -10,6 +10,7 @@ import { inboxModule } from './inbox/index.js';
 import { type KnowledgeBase, knowledgeModule } from './knowledge/index.js';
 import { whatsappConfigured } from './platform/config.js';
 import type { Platform } from './platform/module.js';
+import { reportingModule } from './reporting/index.js';
 import { surveysModule } from './surveys/index.js';
 import { webModule } from './web/index.js';
 
@@ -54,6 +55,7 @@ export function buildService(options: ServiceOptions = {}) {
         feedback.module,
         channels,
         copilotModule(platform, inbox, bot.draft),
+        reportingModule(platform),
         webModule(platform),
       ],
     };

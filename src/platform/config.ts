@@ -64,6 +64,34 @@ export const configSchema = z.object({
   SURVEY_NPS_SAMPLE: z.coerce.number().min(0).max(1).default(0.3),
   SURVEY_CES_SAMPLE: z.coerce.number().min(0).max(1).default(0.3),
   SURVEY_TTL_HOURS: z.coerce.number().positive().default(72),
+  // Reports (docs/reporting.md): a conversation still with the bot counts as ended after this
+  // quiet time (containment); a new one on the same topic within FCR_WINDOW_HOURS is a repeat.
+  CONTAINMENT_IDLE_MINUTES: z.coerce.number().positive().default(30),
+  FCR_WINDOW_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(72),
+  // Topic alerts: a tag's hand-offs or negative messages in the last window against the mean of
+  // the windows before it; flagged at FACTOR times that mean and at least MIN_COUNT.
+  TOPIC_ALERT_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
+  TOPIC_ALERT_BASELINE_WINDOWS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  TOPIC_ALERT_FACTOR: z.coerce.number().min(1).default(3),
+  TOPIC_ALERT_MIN_COUNT: z.coerce.number().int().min(1).default(5),
+  TOPIC_ALERT_CHECK_SECONDS: z.coerce.number().int().min(5).default(60),
+  // Where alerts are POSTed, signed with HMAC-SHA256 of the raw body (X-Sanad-Signature).
+  TOPIC_ALERT_WEBHOOK_URL: z.url().optional(),
+  TOPIC_ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   // Where customers reach this service (links to articles in replies, the widget's loader).
   PUBLIC_URL: z.url().optional(),
   // Web widget: the sites that may embed it, and the secret they sign visitors' ids with.
@@ -98,6 +126,13 @@ const WHATSAPP_REQUIRED = [
 ] as const;
 
 const checkedConfig = configSchema.superRefine((c, ctx) => {
+  if (c.TOPIC_ALERT_WEBHOOK_URL && !c.TOPIC_ALERT_WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TOPIC_ALERT_WEBHOOK_SECRET'],
+      message: 'required when TOPIC_ALERT_WEBHOOK_URL is set: alerts are signed with it',
+    });
+  }
   const set = WHATSAPP_REQUIRED.filter((k) => c[k] !== undefined);
   if (set.length > 0 && set.length < WHATSAPP_REQUIRED.length) {
     const missing = WHATSAPP_REQUIRED.filter((k) => c[k] === undefined);

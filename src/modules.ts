@@ -6,6 +6,7 @@ import { channelsModule } from './channels/index.js';
 import { whatsappChannel } from './channels/whatsapp/index.js';
 import { widgetChannel } from './channels/widget/index.js';
 import { copilotModule } from './copilot/index.js';
+import { editorModule } from './editor/index.js';
 import { inboxModule } from './inbox/index.js';
 import { type KnowledgeBase, knowledgeModule } from './knowledge/index.js';
 import { whatsappConfigured } from './platform/config.js';
@@ -56,6 +57,7 @@ export function buildService(options: ServiceOptions = {}) {
         channels,
         copilotModule(platform, inbox, bot.draft),
         reportingModule(platform),
+        editorModule(platform, knowledge.kb),
         webModule(platform),
       ],
     };

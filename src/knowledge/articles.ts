@@ -125,29 +125,36 @@ export interface ArticleFilter {
   status?: ArticleStatus;
   lang?: 'ar' | 'en';
   tag?: string;
+  team?: string;
+  /** Words in the title, example questions or body. */
+  q?: string;
   limit?: number;
   offset?: number;
 }
 
-const FILTER =
-  '($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR lang = $2) AND ($3::text IS NULL OR $3 = ANY(tags))';
+const FILTER = `($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR lang = $2) AND ($3::text IS NULL OR $3 = ANY(tags))
+  AND ($4::text IS NULL OR team = $4)
+  AND ($5::text IS NULL OR title ILIKE $5 OR body ILIKE $5 OR array_to_string(questions, ' ') ILIKE $5)`;
+
+/** The filter's parameters $1..$5; the search words match as a substring, LIKE's wildcards escaped. */
+const filterParams = (f: ArticleFilter) => [
+  f.status ?? null,
+  f.lang ?? null,
+  f.tag ?? null,
+  f.team ?? null,
+  f.q ? `%${f.q.replace(/[\\%_]/g, '\\$&')}%` : null,
+];
 
 export async function listArticles(db: Queryable, f: ArticleFilter = {}): Promise<Article[]> {
-  return db.query<Article>(`SELECT * FROM articles WHERE ${FILTER} ORDER BY id LIMIT $4 OFFSET $5`, [
-    f.status ?? null,
-    f.lang ?? null,
-    f.tag ?? null,
+  return db.query<Article>(`SELECT * FROM articles WHERE ${FILTER} ORDER BY id LIMIT $6 OFFSET $7`, [
+    ...filterParams(f),
     f.limit ?? 1000,
     f.offset ?? 0,
   ]);
 }
 
 export async function countArticles(db: Queryable, f: Omit<ArticleFilter, 'limit' | 'offset'> = {}): Promise<number> {
-  const row = await one<{ n: number }>(db, `SELECT count(*)::int AS n FROM articles WHERE ${FILTER}`, [
-    f.status ?? null,
-    f.lang ?? null,
-    f.tag ?? null,
-  ]);
+  const row = await one<{ n: number }>(db, `SELECT count(*)::int AS n FROM articles WHERE ${FILTER}`, filterParams(f));
   return row?.n ?? 0;
 }
 

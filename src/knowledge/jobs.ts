@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { defineJob, processor } from '../platform/jobs/jobs.js';
+import { defineJob, type JobRunner, jobIdFor, processor } from '../platform/jobs/jobs.js';
+import type { Logger } from '../platform/log.js';
+import type { Article } from './article.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 
 export const indexArticleJob = defineJob('kb-index-article', (p) => z.object({ articleId: z.string() }).parse(p));
@@ -31,3 +33,17 @@ export const KB_JOBS = {
   importFolder: importFolderJob.name,
   reindex: reindexJob.name,
 } as const;
+
+/** Queues the index job for the article's new version; indexes inline if the queue is down. */
+export async function indexSoon(deps: { jobs: JobRunner; kb: KnowledgeBase; log: Logger }, article: Article) {
+  try {
+    await deps.jobs.enqueue(
+      KB_JOBS.indexArticle,
+      { articleId: article.id },
+      { jobId: jobIdFor('kb-index', article.id, article.version) },
+    );
+  } catch (error) {
+    deps.log.warn({ err: error, articleId: article.id }, 'could not queue the index job; indexing inline');
+    await deps.kb.index(article.id);
+  }
+}

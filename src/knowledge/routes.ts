@@ -4,7 +4,6 @@ import type { Queryable } from '../platform/db/db.js';
 import type { AppEnv } from '../platform/http/env.js';
 import { problems } from '../platform/http/problem.js';
 import { jsonBody, jsonResponse, problemResponse, route } from '../platform/http/route.js';
-import { jobIdFor } from '../platform/jobs/jobs.js';
 import type { Platform } from '../platform/module.js';
 import { ARTICLE_STATUSES, type Article, type ArticleContent, frontMatterSchema, MAX_BODY_CHARS } from './article.js';
 import { articleEvent } from './article-events.js';
@@ -21,14 +20,14 @@ import {
   updateArticle,
   VersionConflictError,
 } from './articles.js';
-import { KB_JOBS } from './jobs.js';
+import { indexSoon } from './jobs.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { Retrieval } from './retrieve.js';
 
 const WRITERS = ['editor', 'admin'] as const;
 const READERS = ROLES;
 
-const LangSchema = z.enum(['ar', 'en'], { error: 'must be ar or en' }).openapi({ example: 'ar' });
+export const LangSchema = z.enum(['ar', 'en'], { error: 'must be ar or en' }).openapi({ example: 'ar' });
 const StatusSchema = z.enum(ARTICLE_STATUSES, { error: 'must be draft, published or archived' });
 const fm = frontMatterSchema.shape;
 
@@ -37,7 +36,7 @@ const fm = frontMatterSchema.shape;
  * article is addressable. A fresh schema, since the imported one may predate the OpenAPI extension;
  * test/knowledge/articles-api.test.ts pins the published pattern to the front matter's.
  */
-const IdParam = z
+export const IdParam = z
   .string()
   .regex(/^[^\s/\\]{1,200}$/, 'must be 1–200 characters without spaces or slashes')
   .openapi({ param: { name: 'id', in: 'path' }, example: 'refund-timeline-ar' });
@@ -58,7 +57,7 @@ const VersionParam = z.coerce
   .max(MAX_VERSION, `must be at most ${MAX_VERSION}`)
   .openapi({ param: { name: 'version', in: 'path' }, example: 2 });
 
-const contentFields = {
+export const contentFields = {
   title: fm.title,
   lang: LangSchema,
   tags: fm.tags,
@@ -264,6 +263,23 @@ const staleVersion = (id: string, base: number, current: number) =>
     { currentVersion: current },
   );
 
+const archivedArticle = (id: string) =>
+  problems.conflict(
+    'article-archived',
+    `Article "${id}" is archived, so it cannot be edited. Publish it again (POST /v1/articles/${id}/publish) or restore a version, then edit it.`,
+  );
+
+/** What a restore leaves behind, in words the editor console shows as they are. */
+export function restoreNote(from: number, to: number, status: string): string {
+  const then =
+    status === 'published'
+      ? 'it stays published: customers get the restored content once it is indexed'
+      : status === 'draft'
+        ? 'it stays a draft: publish it for customers to get it'
+        : 'it stays archived: publish it again for customers to get it';
+  return `Version ${from}'s content is now version ${to}; ${then}.`;
+}
+
 const idParams = z.object({ id: IdParam });
 const versionParams = z.object({ id: IdParam, version: VersionParam });
 
@@ -282,25 +298,13 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
     return article;
   }
 
-  /** Queues the index job for the article's new version; indexes inline if the queue is down. */
-  async function indexLater(article: Article) {
-    try {
-      await jobs.enqueue(
-        KB_JOBS.indexArticle,
-        { articleId: article.id },
-        { jobId: jobIdFor('kb-index', article.id, article.version) },
-      );
-    } catch (error) {
-      log.warn({ err: error, articleId: article.id }, 'could not queue the index job; indexing inline');
-      await kb.index(article.id);
-    }
-  }
+  const indexLater = (article: Article) => indexSoon({ jobs, kb, log }, article);
 
   /** Applies a change under the version guard; a concurrent save becomes a 409. */
   async function write(
     id: string,
     change: (current: Article) => ArticleContent,
-    meta: { by: string; note?: string | null; baseVersion?: number },
+    meta: { by: string; note?: string | null; baseVersion?: number; refuseArchived?: boolean },
   ) {
     try {
       const result = await events.transaction(async (tx, emit) => {
@@ -308,6 +312,7 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
         if (meta.baseVersion !== undefined && meta.baseVersion !== current.version) {
           throw staleVersion(id, meta.baseVersion, current.version);
         }
+        if (meta.refuseArchived && current.status === 'archived') throw archivedArticle(id);
         const saved = await updateArticle(tx, current, change(current), { by: meta.by, note: meta.note ?? null });
         if (saved.changed.length) await emit(articleEvent(saved.article, saved.changed));
         return saved;
@@ -328,12 +333,20 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
       method: 'get',
       path: '/v1/articles',
       tags: ['knowledge'],
-      summary: 'List articles (without bodies), filtered by status, language and tag',
+      summary: 'List articles (without bodies), filtered by status, language, tag, team and search words',
       request: {
         query: z.object({
           status: StatusSchema.optional(),
           lang: LangSchema.optional(),
           tag: z.string().min(1).max(60).optional(),
+          team: z.string().min(1).max(60).optional(),
+          q: z
+            .string()
+            .trim()
+            .min(1)
+            .max(200)
+            .optional()
+            .openapi({ description: 'Words found in the title, example questions or body' }),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           offset: z.coerce.number().int().min(0).default(0),
         }),
@@ -420,7 +433,7 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
         200: jsonResponse(WriteResult, 'Saved (or unchanged: `changed` is empty and no version is added)'),
         404: problemResponse('No such article'),
         409: problemResponse(
-          'The article changed since baseVersion, or a concurrent save won (stale-version, with currentVersion)',
+          'The article changed since baseVersion, or a concurrent save won (stale-version, with currentVersion), or it is archived (article-archived)',
         ),
         ...writeProblems,
       },
@@ -432,6 +445,7 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
         by: actorOf(c.get('principal')!),
         note: why,
         baseVersion,
+        refuseArchived: true,
       });
       return c.json({ article: articleOut(result.article), changed: result.changed }, 200);
     },
@@ -514,7 +528,13 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
         'Restore an old version’s content as a new version (history is kept; the article keeps its current status)',
       request: { params: versionParams },
       responses: {
-        200: jsonResponse(WriteResult, 'The article at its new version'),
+        200: jsonResponse(
+          WriteResult.extend({
+            restoredFrom: z.number().int(),
+            note: z.string().openapi({ description: 'What the restore did and which status it leaves the article in' }),
+          }),
+          'The article at its new version, with the status it stays in',
+        ),
         404: problemResponse('No such article or version'),
         409: problemResponse('A concurrent save won (stale-version, with currentVersion)'),
         ...writeProblems,
@@ -528,7 +548,11 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
         by: actorOf(c.get('principal')!),
         note: `restored version ${version}`,
       });
-      return c.json({ article: articleOut(result.article), changed: result.changed }, 200);
+      const { article } = result;
+      const note = result.changed.length
+        ? restoreNote(version, article.version, article.status)
+        : `Version ${version} has the same content as the current version ${article.version}; nothing changed.`;
+      return c.json({ article: articleOut(article), changed: result.changed, restoredFrom: version, note }, 200);
     },
   );
 

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { getArticle, listArticles } from '../knowledge/articles.js';
 import type { AppEnv } from '../platform/http/env.js';
 import type { Module, Platform } from '../platform/module.js';
+import { consoleRoutes } from './console/routes.js';
+import { pageNonce } from './csp.js';
 import { HelpArticle, HelpIndex } from './help.js';
 import { localeFrom } from './layout.js';
 import { Storefront } from './storefront.js';
@@ -11,20 +12,11 @@ import { Storefront } from './storefront.js';
 const FAVICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#0f6e56"/><path d="M8 9h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-9l-5 4v-4H8a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2z" fill="#fff"/></svg>';
 
-/**
- * A nonce per page for its own inline settings and styles; nothing else inline runs. Shadow-root
- * styles are inline `<style>` elements, hence 'unsafe-inline' for styles only.
- */
 function page(c: Context<AppEnv>) {
-  const nonce = randomBytes(16).toString('base64');
-  c.header(
-    'content-security-policy',
-    `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'`,
-  );
-  return { nonce, locale: localeFrom(c.req.query('locale')) };
+  return { nonce: pageNonce(c), locale: localeFrom(c.req.query('locale')) };
 }
 
-/** The pages a customer sees without signing in: the demo storefront and the help centre. */
+/** The pages: the demo storefront and the help centre for customers, the agent console for staff. */
 export function webModule(platform: Platform): Module {
   const { db } = platform;
   return {
@@ -55,6 +47,7 @@ export function webModule(platform: Platform): Module {
         }
         return c.html(HelpArticle({ locale, nonce, article }));
       });
+      app.route('/', consoleRoutes(platform));
       return app as never;
     },
   };

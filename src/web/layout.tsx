@@ -4,9 +4,9 @@ export type Locale = 'ar' | 'en';
 
 export const localeFrom = (value: string | undefined): Locale => (value === 'en' ? 'en' : 'ar');
 
-const FONTS_AR =
+export const FONTS_AR =
   '"Noto Sans Arabic", "Noto Naskh Arabic", "Segoe UI", Tahoma, "Geeza Pro", "Noto Sans", Roboto, Arial, "Liberation Sans", sans-serif';
-const FONTS_EN =
+export const FONTS_EN =
   '-apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, "Liberation Sans", "Noto Sans Arabic", sans-serif';
 
 export const PAGE_CSS = `

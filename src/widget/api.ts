@@ -11,6 +11,8 @@ export interface ChatMessage {
   decision: string | null;
   /** A survey question asked after the conversation was resolved. */
   survey?: { kind: 'csat' | 'nps' | 'ces'; min: number; max: number } | null;
+  /** The agent who wrote it (their name only), for agents' replies. */
+  author?: { name: string } | null;
   createdAt: string;
 }
 

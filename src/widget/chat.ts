@@ -265,7 +265,8 @@ export class Chat {
       if (m.id.startsWith('pending:failed')) node.classList.add('failed');
       return node;
     }
-    const who = m.role === 'agent' ? t.agent : t.bot;
+    // An agent's reply says who wrote it: the customer is talking to a person now.
+    const who = m.role === 'agent' ? (m.author?.name?.replace(BIDI_CONTROLS, '') ?? t.agent) : t.bot;
     const node = this.bubble(m.role === 'agent' ? 'agent' : 'bot', who, renderMarkdown(m.content));
     node.setAttribute('data-id', m.id);
     if (m.role === 'bot' && m.citations.length > 0) {

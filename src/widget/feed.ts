@@ -7,7 +7,7 @@ export interface FeedEvent {
 
 export interface FeedHandlers {
   onEvent(event: FeedEvent): void;
-  /** The token is no longer valid: stop, the widget starts over. */
+  /** The token (or session) is no longer valid: stop, the widget starts over, the console signs in. */
   onUnauthorized(): void;
   onConnection(connected: boolean): void;
 }
@@ -18,7 +18,8 @@ export interface FeedHandlers {
  */
 export function followFeed(
   url: string,
-  token: string,
+  /** The customer's token; the console passes none and goes by its session cookie. */
+  token: string | undefined,
   lastEventId: () => string | undefined,
   handlers: FeedHandlers,
 ): { stop(): void } {
@@ -30,7 +31,8 @@ export function followFeed(
     while (!stopped) {
       controller = new AbortController();
       try {
-        const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
+        const headers: Record<string, string> = { accept: 'text/event-stream' };
+        if (token) headers.authorization = `Bearer ${token}`;
         const last = lastEventId();
         if (last) headers['last-event-id'] = last;
         const response = await fetch(url, { headers, signal: controller.signal, cache: 'no-store' });

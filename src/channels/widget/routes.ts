@@ -14,6 +14,7 @@ import type { AppEnv } from '../../platform/http/env.js';
 import { originAllowed } from '../../platform/http/origins.js';
 import { Problem } from '../../platform/http/problem.js';
 import { jsonBody, jsonResponse, problemResponse, route } from '../../platform/http/route.js';
+import { serveBundle } from '../../platform/http/script-bundle.js';
 import type { Platform } from '../../platform/module.js';
 import { ConversationSchema, MessageSchema } from '../api/schemas.js';
 import { widgetBundle } from './bundle.js';
@@ -44,13 +45,7 @@ export function widgetRoutes(platform: Platform, inbox: Inbox) {
   const { config, db } = platform;
   const app = new OpenAPIHono<AppEnv>();
 
-  app.get('/widget/sanad.js', compress(), async (c) => {
-    const bundle = await widgetBundle();
-    c.header('cache-control', 'no-cache');
-    c.header('etag', bundle.etag);
-    if (c.req.header('if-none-match') === bundle.etag) return c.body(null, 304);
-    return c.body(bundle.code, 200, { 'content-type': 'text/javascript; charset=utf-8' });
-  });
+  app.get('/widget/sanad.js', compress(), (c) => serveBundle(c, widgetBundle));
 
   app.openapi(
     route('public', {

@@ -4,7 +4,7 @@ import { apiChannel } from './channels/api/index.js';
 import type { Channel } from './channels/index.js';
 import { channelsModule } from './channels/index.js';
 import { whatsappChannel } from './channels/whatsapp/index.js';
-import { widgetChannel } from './channels/widget/index.js';
+import { WIDGET_CHANNEL, widgetChannel } from './channels/widget/index.js';
 import { copilotModule } from './copilot/index.js';
 import { editorModule } from './editor/index.js';
 import { inboxModule } from './inbox/index.js';
@@ -34,7 +34,8 @@ export function buildService(options: ServiceOptions = {}) {
     const auth = authModule(platform, { print: options.print });
     const knowledge = knowledgeModule(platform, { kb: options.kb });
     const bot = botModule(platform, knowledge.kb);
-    const inbox = inboxModule(platform, bot.decide);
+    // The REST response and the widget's live feed carry the bot's reply themselves.
+    const inbox = inboxModule(platform, bot.decide, { deliveredOnStore: ['api', WIDGET_CHANNEL] });
     // Before the channels: a WhatsApp reply may be a survey answer.
     const feedback = surveysModule(platform, inbox);
     const channels = channelsModule(platform, [

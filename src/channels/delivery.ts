@@ -35,8 +35,9 @@ export function delivery(platform: Platform, channels: Map<string, Channel>) {
     name: 'channel-delivery',
     on: ['message.created'],
     async handle(event: StoredEvent) {
-      const { id, role } = event.data as { id: string; role: string };
-      if (!OUTBOUND_ROLES.has(role)) return;
+      const { id, role, deliveryStatus } = event.data as { id: string; role: string; deliveryStatus?: string | null };
+      // Delivered when stored (the channel hands it over itself), or a note that is never sent.
+      if (!OUTBOUND_ROLES.has(role) || deliveryStatus !== 'queued') return;
       await enqueueJob(jobs, deliverJob, { messageId: id }, { jobId: `deliver-${id}`, attempts: ATTEMPTS });
     },
   };

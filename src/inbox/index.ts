@@ -40,11 +40,19 @@ const STALE_MS = 30_000;
  * The inbox: the only writer of contacts, conversations, messages and hand-offs. Channels hand
  * it customers' messages; it asks the bot and stores what the bot decided, with the events.
  */
-export function inboxModule(platform: Platform, decide: Decide) {
+export interface InboxOptions {
+  /**
+   * Channels whose replies reach the customer without a send of their own (the REST response,
+   * the widget's live feed): a bot reply there is delivered when stored, with no delivery job.
+   */
+  deliveredOnStore?: readonly string[];
+}
+
+export function inboxModule(platform: Platform, decide: Decide, options: InboxOptions = {}) {
   const { config, db, jobs, log } = platform;
   const leaseMs = config.TURN_DEADLINE_MS * 2 + 5000;
   const leases = turnLeases(db, { leaseMs, waitMs: leaseMs * 2 });
-  const receiver = createReceiver(platform, decide, leases);
+  const receiver = createReceiver(platform, decide, leases, new Set(options.deliveredOnStore ?? []));
   const conversations = conversationCommands(platform.events);
   const feedback = feedbackCommands(platform.events);
   const queue = routing(platform.events, log, config.SLA_WAIT_MINUTES);

@@ -10,6 +10,7 @@ import {
   getMessage,
   type Message,
   nextUndecided,
+  previousTurn,
   replyTo,
   sentimentTrend,
   storeCustomerMessage,
@@ -28,6 +29,8 @@ export interface InboundMessage {
   contentType?: ContentType;
   /** The customer pressed "talk to a person" rather than typing it. */
   intent?: 'human';
+  /** A press answering "did you mean …?": the offered article's id, or 'none'. */
+  choice?: string;
   /** What the channel knows of the content beyond its text (a media id, a location), kept as is. */
   details?: Record<string, unknown>;
 }
@@ -53,7 +56,12 @@ const REMEMBERED_DECISIONS = 1000;
  * applied with its events in one transaction. A repeat whose first delivery is still being
  * handled waits for that outcome; one whose first delivery failed half-way is handled now.
  */
-export function createReceiver(platform: Platform, decide: Decide, leases: TurnLeases) {
+export function createReceiver(
+  platform: Platform,
+  decide: Decide,
+  leases: TurnLeases,
+  deliveredOnStore: ReadonlySet<string> = new Set(),
+) {
   const { db, events, log, config, bus } = platform;
   // Decisions made by one caller's turn for another caller's message, until that caller reads it.
   const recent = new Map<string, Decision>();
@@ -71,14 +79,16 @@ export function createReceiver(platform: Platform, decide: Decide, leases: TurnL
       botFailures: conversation.bot_failures,
       lastArticleId: conversation.last_article_id,
       sentimentTrend: await sentimentTrend(db, conversation.id),
+      ...(await previousTurn(db, message)),
     };
-    const meta = message.meta as { contentType?: ContentType; intent?: 'human' };
+    const meta = message.meta as { contentType?: ContentType; intent?: 'human'; choice?: string };
     const incoming = {
       id: message.id,
       content: message.content,
       lang: (message.lang ?? 'ar') as Lang,
       contentType: meta.contentType,
       intent: meta.intent,
+      choice: meta.choice,
     };
     return decide(incoming, snapshot, {
       onText: (text) =>
@@ -101,14 +111,14 @@ export function createReceiver(platform: Platform, decide: Decide, leases: TurnL
         let applied: Applied | undefined;
         try {
           applied = await events.transaction((tx, emit) =>
-            applyDecision(tx, emit, { message, decision, owner: lease.owner }),
+            applyDecision(tx, emit, { message, decision, owner: lease.owner, deliveredOnStore }),
           );
         } catch (error) {
           // A decision that cannot be stored must not block the conversation: hand it to a person.
           log.error({ err: error, conversationId }, 'storing the decision failed; handing off instead');
           const fallback = handoffInstead(decision, config.DEFAULT_TEAM);
           applied = await events.transaction((tx, emit) =>
-            applyDecision(tx, emit, { message, decision: fallback, owner: lease.owner }),
+            applyDecision(tx, emit, { message, decision: fallback, owner: lease.owner, deliveredOnStore }),
           );
         }
         if (applied) remember(message.id, decision);
@@ -180,6 +190,7 @@ function metaOf(input: InboundMessage, contentType: ContentType): Record<string,
   const meta: Record<string, unknown> = {};
   if (contentType !== 'text') meta.contentType = contentType;
   if (input.intent) meta.intent = input.intent;
+  if (input.choice) meta.choice = input.choice;
   if (input.details) meta.details = input.details;
   return meta;
 }

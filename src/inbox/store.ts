@@ -1,5 +1,6 @@
 import type { Queryable } from '../platform/db/db.js';
 import { one } from '../platform/db/db.js';
+import type { PendingChoice } from '../bot/decision.js';
 import type { Lang } from '../text/language.js';
 
 export type ConversationStatus = 'bot' | 'waiting_human' | 'assigned' | 'resolved' | 'closed';
@@ -127,12 +128,15 @@ export async function storeReply(
     confidence: number;
     citations?: unknown[];
     meta?: Record<string, unknown>;
+    /** The channel hands the reply over itself (in the response, on the live feed): no delivery job. */
+    deliveredOnStore?: boolean;
   },
 ): Promise<Message> {
   return (await one<Message>(
     tx,
-    `INSERT INTO messages (conversation_id, role, content, lang, confidence, citations, meta, reply_to, delivery_status)
-     VALUES ($1, 'bot', $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, 'queued') RETURNING *`,
+    `INSERT INTO messages (conversation_id, role, content, lang, confidence, citations, meta, reply_to, delivery_status, delivered_at)
+     VALUES ($1, 'bot', $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7, $8, CASE WHEN $8 = 'delivered' THEN now() END)
+     RETURNING *`,
     [
       input.conversationId,
       input.content,
@@ -141,6 +145,7 @@ export async function storeReply(
       JSON.stringify(input.citations ?? []),
       JSON.stringify(input.meta ?? {}),
       input.replyTo,
+      input.deliveredOnStore ? 'delivered' : 'queued',
     ],
   )) as Message;
 }
@@ -194,4 +199,31 @@ export async function setStatus(db: Queryable, conversationId: string, status: C
      WHERE id = $1 RETURNING *`,
     [conversationId, status],
   );
+}
+
+/**
+ * What the bot needs of the turn before a customer message: the choices its last reply offered
+ * ("did you mean …?"), and the customer's previous message (follow-ups read it with this one).
+ */
+export async function previousTurn(
+  db: Queryable,
+  message: Pick<Message, 'conversation_id' | 'seq'>,
+): Promise<{ pendingChoice?: PendingChoice; previousQuestion: { text: string; lang: Lang } | null }> {
+  const rows = await db.query<Pick<Message, 'role' | 'content' | 'lang' | 'meta'>>(
+    `SELECT role, content, lang, meta FROM messages
+     WHERE conversation_id = $1 AND seq < $2 AND role IN ('customer', 'bot') AND NOT internal
+     ORDER BY seq DESC LIMIT 2`,
+    [message.conversation_id, message.seq],
+  );
+  const [last] = rows;
+  const customer = rows.find((r) => r.role === 'customer');
+  const meta = (last?.meta ?? {}) as { clarify?: string; choices?: PendingChoice['choices']; question?: string };
+  const pendingChoice =
+    last?.role === 'bot' && meta.clarify === 'did_you_mean' && Array.isArray(meta.choices) && meta.question
+      ? { choices: meta.choices, question: meta.question }
+      : undefined;
+  return {
+    ...(pendingChoice ? { pendingChoice } : {}),
+    previousQuestion: customer ? { text: customer.content, lang: (customer.lang ?? 'ar') as Lang } : null,
+  };
 }

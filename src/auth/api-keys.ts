@@ -8,24 +8,37 @@ export interface ApiKey {
   name: string;
   prefix: string;
   role: Role;
+  created_by: string | null;
+  created_by_key: string | null;
   created_at: Date;
   last_used_at: Date | null;
+  expires_at: Date | null;
   revoked_at: Date | null;
 }
 
-const COLUMNS = 'id, name, prefix, role, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, name, prefix, role, created_by, created_by_key, created_at, last_used_at, expires_at, revoked_at';
 export const API_KEY_PREFIX = 'sk_sanad_';
 
 /** Returns the key in clear exactly once; only its hash is stored. */
 export async function createApiKey(
   db: Queryable,
-  input: { name: string; role: Role; createdBy?: string },
+  input: { name: string; role: Role; createdBy?: string; createdByKey?: string; expiresInDays?: number | null },
 ): Promise<{ key: string; apiKey: ApiKey }> {
   const key = `${API_KEY_PREFIX}${randomToken(24)}`;
   const apiKey = (await one<ApiKey>(
     db,
-    `INSERT INTO api_keys (name, prefix, key_hash, role, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-    [input.name, key.slice(0, API_KEY_PREFIX.length + 4), tokenHash(key), input.role, input.createdBy ?? null],
+    `INSERT INTO api_keys (name, prefix, key_hash, role, created_by, created_by_key, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(days => $7::int) END)
+     RETURNING ${COLUMNS}`,
+    [
+      input.name,
+      key.slice(0, API_KEY_PREFIX.length + 4),
+      tokenHash(key),
+      input.role,
+      input.createdBy ?? null,
+      input.createdByKey ?? null,
+      input.expiresInDays ?? null,
+    ],
   )) as ApiKey;
   return { key, apiKey };
 }
@@ -33,10 +46,24 @@ export async function createApiKey(
 export async function principalForApiKey(db: Queryable, key: string): Promise<Principal | undefined> {
   const row = await one<{ id: string; role: Role; name: string }>(
     db,
-    `UPDATE api_keys SET last_used_at = now() WHERE key_hash = $1 AND revoked_at IS NULL RETURNING id, role, name`,
+    `UPDATE api_keys SET last_used_at = now()
+     WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+     RETURNING id, role, name`,
     [tokenHash(key)],
   );
   return row && { kind: 'api_key', id: row.id, role: row.role, name: row.name };
+}
+
+/** The role of the staff member who created a key, if they still have an enabled account. */
+export async function creatorRole(db: Queryable, keyId: string): Promise<Role | null | undefined> {
+  const row = await one<{ created_by: string | null; role: Role | null }>(
+    db,
+    `SELECT k.created_by, s.role FROM api_keys k LEFT JOIN staff s ON s.id = k.created_by AND s.disabled_at IS NULL
+     WHERE k.id = $1`,
+    [keyId],
+  );
+  if (!row?.created_by) return undefined; // minted by a key, or by nobody recorded
+  return row.role; // null: the creator's account is disabled
 }
 
 export async function listApiKeys(db: Queryable): Promise<ApiKey[]> {

@@ -1,5 +1,6 @@
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/db/db.js';
+import { passwordProblem } from './password-policy.js';
 import { countStaff, createStaff } from './staff.js';
 import { randomToken } from './tokens.js';
 
@@ -15,6 +16,8 @@ export async function ensureFirstAdmin(
   if ((await countStaff(db)) > 0) return undefined;
   const email = config.ADMIN_EMAIL ?? 'admin@sanad.local';
   const password = config.ADMIN_PASSWORD ?? randomToken(15);
+  const weak = passwordProblem(password, email);
+  if (weak) throw new Error(`ADMIN_PASSWORD ${weak}; set a stronger one`);
   await createStaff(db, { email, name: 'Administrator', role: 'admin', password });
   if (!config.ADMIN_PASSWORD) {
     print(

@@ -1,15 +1,17 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../platform/http/env.js';
-import { problems } from '../platform/http/problem.js';
+import { Problem, problems } from '../platform/http/problem.js';
 import { jsonBody, jsonResponse, problemResponse, route } from '../platform/http/route.js';
 import type { Platform } from '../platform/module.js';
-import { type ApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
+import { type ApiKey, createApiKey, creatorRole, listApiKeys, revokeApiKey } from './api-keys.js';
+import { login, secureCookie } from './login.js';
 import { SESSION_COOKIE } from './middleware.js';
-import { verifyPassword } from './password.js';
+import { passwordProblem } from './password-policy.js';
 import { ROLES } from './roles.js';
+import { mayMint, SCOPES } from './scopes.js';
 import { createSession, deleteSession } from './sessions.js';
-import { createStaff, findStaffByEmail, findStaffForLogin, listStaff, type Staff } from './staff.js';
+import { createStaff, disableStaff, findStaffByEmail, listStaff, type Staff } from './staff.js';
 
 const RoleSchema = z.enum(ROLES);
 const StaffSchema = z
@@ -28,8 +30,12 @@ const ApiKeySchema = z
     name: z.string(),
     prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart' }),
     role: RoleSchema,
+    scopes: z.array(z.string()).openapi({ description: 'What the key may do (its role’s scopes)' }),
+    createdBy: z.string().nullable().openapi({ description: 'The staff member who created it' }),
+    createdByKey: z.string().nullable().openapi({ description: 'The key that minted it, if a key did' }),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
   })
   .openapi('ApiKey');
@@ -38,6 +44,8 @@ const ApiKeyCreated = z
     key: z.string().openapi({ description: 'The key itself: shown this once, only its hash is stored' }),
     id: z.string(),
     role: RoleSchema,
+    scopes: z.array(z.string()),
+    expiresAt: z.string().nullable(),
   })
   .openapi('ApiKeyCreated');
 const CallerSchema = z
@@ -61,8 +69,12 @@ const apiKeyOut = (k: ApiKey) => ({
   name: k.name,
   prefix: k.prefix,
   role: k.role,
+  scopes: [...SCOPES[k.role]],
+  createdBy: k.created_by,
+  createdByKey: k.created_by_key,
   createdAt: iso(k.created_at),
   lastUsedAt: isoOrNull(k.last_used_at),
+  expiresAt: isoOrNull(k.expires_at),
   revokedAt: isoOrNull(k.revoked_at),
 });
 
@@ -78,11 +90,24 @@ const invalidKey = problemResponse(
 const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === '23505';
 const staffExists = (email: string) =>
   problems.conflict('staff-exists', `A staff account with the email ${email} already exists.`);
+const weakPassword = (message: string) =>
+  new Problem(400, 'weak-password', 'The password is too weak', `Choose another password: it ${message}.`, {
+    errors: [{ path: 'password', message }],
+  });
+const roleTooHigh = (wanted: string, holder: string) =>
+  new Problem(
+    403,
+    'role-too-high',
+    'A key cannot be minted with this role',
+    `Caller ${holder} cannot mint a ${wanted} key: a staff member mints keys up to their own role, a key only below its own and its creator's.`,
+  );
+const tooManyAttemptsDoc = problemResponse(
+  'Too many failed logins for the account or the address (too-many-attempts); see Retry-After',
+);
 
 export function authRoutes(deps: Platform) {
   const { db, config } = deps;
   const app = new OpenAPIHono<AppEnv>();
-  const secure = config.COOKIE_SECURE ?? config.NODE_ENV === 'production';
 
   app.openapi(
     route('public', {
@@ -96,18 +121,18 @@ export function authRoutes(deps: Platform) {
         401: problemResponse(
           'Wrong email or password (bad-credentials), or an unknown bearer token (invalid-api-key, invalid-customer-token)',
         ),
+        429: tooManyAttemptsDoc,
         ...writeProblems,
       },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
-      const staff = await findStaffForLogin(db, email);
-      if (!staff || !(await verifyPassword(password, staff.password_hash))) throw problems.badCredentials();
+      const staff = await login(c, db, config, email, password);
       const token = await createSession(db, staff.id, config.SESSION_TTL_HOURS);
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'Lax',
-        secure,
+        secure: secureCookie(config, c.req.url),
         path: '/',
         maxAge: Math.round(config.SESSION_TTL_HOURS * 3600),
       });
@@ -171,7 +196,11 @@ export function authRoutes(deps: Platform) {
             name: z.string().min(1).max(200),
             role: RoleSchema,
             team: z.string().min(1).max(100).optional(),
-            password: z.string().min(12, 'must be at least 12 characters').max(1024),
+            password: z
+              .string()
+              .min(12, 'must be at least 12 characters')
+              .max(1024)
+              .openapi({ description: 'At least 12 characters, not a common password, not the email (weak-password)' }),
           }),
         ),
       },
@@ -183,6 +212,8 @@ export function authRoutes(deps: Platform) {
     }),
     async (c) => {
       const input = c.req.valid('json');
+      const weak = passwordProblem(input.password, input.email);
+      if (weak) throw weakPassword(weak);
       if (await findStaffByEmail(db, input.email)) throw staffExists(input.email);
       try {
         return c.json({ staff: staffOut(await createStaff(db, input)) }, 201);
@@ -213,14 +244,83 @@ export function authRoutes(deps: Platform) {
       path: '/v1/api-keys',
       tags: ['staff'],
       summary: 'Create an API key for an integration; the key is shown once',
-      request: { body: jsonBody(z.strictObject({ name: z.string().min(1).max(200), role: RoleSchema })) },
-      responses: { 201: jsonResponse(ApiKeyCreated, 'Created'), ...writeProblems },
+      request: {
+        body: jsonBody(
+          z.strictObject({
+            name: z.string().min(1).max(200),
+            role: RoleSchema,
+            expiresInDays: z
+              .number()
+              .int()
+              .min(1)
+              .max(3650)
+              .optional()
+              .openapi({
+                description: `Days until it stops working (default API_KEY_TTL_DAYS, ${config.API_KEY_TTL_DAYS})`,
+              }),
+          }),
+        ),
+      },
+      responses: {
+        201: jsonResponse(ApiKeyCreated, 'Created'),
+        403: problemResponse('Role not admitted, or a role above what the caller may mint (role-too-high)'),
+        ...writeProblems,
+      },
     }),
     async (c) => {
       const input = c.req.valid('json');
       const p = c.get('principal')!;
-      const { key, apiKey } = await createApiKey(db, { ...input, createdBy: p.kind === 'staff' ? p.id : undefined });
-      return c.json({ key, id: apiKey.id, role: apiKey.role }, 201);
+      const byKey = p.kind === 'api_key';
+      // A key mints only below itself, and never above its creator's current role: an admin key
+      // cannot mint admin keys that mint more, nor outlive its creator's demotion.
+      let allowed = mayMint(p.role, input.role, byKey);
+      if (allowed && byKey) {
+        const creator = await creatorRole(db, p.id);
+        if (creator === null || (creator && !mayMint(creator, input.role, false))) allowed = false;
+      }
+      if (!allowed) throw roleTooHigh(input.role, `${p.kind === 'staff' ? 'staff' : 'key'} ${p.role}`);
+      const { key, apiKey } = await createApiKey(db, {
+        name: input.name,
+        role: input.role,
+        createdBy: byKey ? undefined : p.id,
+        createdByKey: byKey ? p.id : undefined,
+        expiresInDays: input.expiresInDays ?? config.API_KEY_TTL_DAYS,
+      });
+      return c.json(
+        {
+          key,
+          id: apiKey.id,
+          role: apiKey.role,
+          scopes: [...SCOPES[apiKey.role]],
+          expiresAt: isoOrNull(apiKey.expires_at),
+        },
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    route(['admin'], {
+      method: 'post',
+      path: '/v1/staff/{id}/disable',
+      tags: ['staff'],
+      summary: 'Disable a staff account: it can no longer log in and all its sessions end now',
+      request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }) },
+      responses: {
+        204: { description: 'Disabled; its sessions are ended' },
+        404: problemResponse('No enabled staff account with this id'),
+        409: problemResponse('An administrator cannot disable their own account (cannot-disable-self)'),
+        413: writeProblems[413],
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const p = c.get('principal')!;
+      if (p.kind === 'staff' && p.id === id) {
+        throw problems.conflict('cannot-disable-self', 'Ask another administrator to disable your account.');
+      }
+      if (!(await disableStaff(db, id))) throw problems.notFound('Staff account', id);
+      return c.body(null, 204);
     },
   );
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../platform/db/db.js';
+import type { Db, Queryable } from '../platform/db/db.js';
 import { one } from '../platform/db/db.js';
 import { hashPassword } from './password.js';
 import type { Role } from './roles.js';
@@ -46,4 +46,17 @@ export async function listStaff(db: Queryable): Promise<Staff[]> {
 export async function countStaff(db: Queryable): Promise<number> {
   const row = await one<{ n: number }>(db, 'SELECT count(*)::int AS n FROM staff');
   return row?.n ?? 0;
+}
+
+/** Disables an account and ends all its sessions at once; false when no enabled account has the id. */
+export async function disableStaff(db: Db, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query(
+      'UPDATE staff SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL RETURNING id',
+      [id],
+    );
+    if (rows.length === 0) return false;
+    await tx.query('DELETE FROM staff_sessions WHERE staff_id = $1', [id]);
+    return true;
+  });
 }

@@ -15,7 +15,8 @@ const csv = z.string().transform((v) =>
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  // Loopback unless told otherwise: a plain `npm start` is not reachable from the network.
+  HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z
@@ -36,6 +37,22 @@ export const configSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: bool.optional(),
+  // Login throttling (429 with Retry-After): failures per account and per client address
+  // within the window lock that account or address for the window.
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  LOGIN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  // Behind a reverse proxy: take the client address from the last X-Forwarded-For hop.
+  TRUST_PROXY: bool.default(false),
+  // API keys expire after this many days unless created with their own expiresInDays.
+  API_KEY_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  // /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (or an admin); unset: admins only.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),

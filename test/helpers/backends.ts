@@ -44,11 +44,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
  * The whole service composed as the server composes it, on a throw-away database, without
  * start hooks (call `service.start()` to run them: sample loading, recovery, event sweeps).
  */
-export async function testDeps(options: { config?: Record<string, string>; channels?: Channel[] } = {}) {
+export async function testDeps(
+  options: { config?: Record<string, string>; channels?: Channel[]; log?: pino.Logger } = {},
+) {
   const db = await testDatabase();
   const service = await compose(
     testConfig(options.config),
-    silentLog,
+    options.log ?? silentLog,
     buildService({ channels: options.channels, print: () => {} }),
     { db, prefix: `sanad-test-${randomBytes(4).toString('hex')}` },
   ).catch(async (error) => {

@@ -35,7 +35,19 @@ async function json<T>(res: Response, status: number): Promise<T> {
 }
 
 const STAFF_KEYS = ['createdAt', 'email', 'id', 'name', 'role', 'team'];
-const API_KEY_KEYS = ['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role'];
+const API_KEY_KEYS = [
+  'createdAt',
+  'createdBy',
+  'createdByKey',
+  'expiresAt',
+  'id',
+  'lastUsedAt',
+  'name',
+  'prefix',
+  'revokedAt',
+  'role',
+  'scopes',
+];
 
 async function expectProblem(res: Response, status: number, type: string) {
   expect(res.status).toBe(status);
@@ -74,7 +86,7 @@ describe('health and docs', () => {
     };
     const secured = ['400', '401', '403'];
     const expected: Record<string, string[]> = {
-      'post /v1/auth/login': ['200', '400', '401', '413', '415'],
+      'post /v1/auth/login': ['200', '400', '401', '413', '415', '429'],
       'post /v1/auth/logout': ['204', '400', '401', '413', '415'],
       'get /v1/auth/me': ['200', ...secured],
       'get /v1/staff': ['200', ...secured],
@@ -111,7 +123,7 @@ describe('health and docs', () => {
     const res = await app.request('/livez');
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    const metrics = await (await app.request('/metrics')).text();
+    const metrics = await (await call(app, 'GET', '/metrics', { key: keys.admin })).text();
     expect(metrics).toContain('http_requests_total');
   });
 });
@@ -257,7 +269,7 @@ describe('staff accounts', () => {
   it('stores API keys hashed and revokes them', async () => {
     const res = await call(app, 'POST', '/v1/api-keys', { key: keys.admin, body: { name: 'website', role: 'agent' } });
     const created = await json<{ key: string; id: string; role: string }>(res, 201);
-    expect(Object.keys(created).sort()).toEqual(['id', 'key', 'role']);
+    expect(Object.keys(created).sort()).toEqual(['expiresAt', 'id', 'key', 'role', 'scopes']);
     const { key, id } = created;
     const stored = await deps.db.query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = $1', [id]);
     expect(stored[0]?.key_hash).not.toContain(key);

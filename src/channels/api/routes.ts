@@ -54,9 +54,12 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
     async (c) => {
       const body = c.req.valid('json');
       const p = c.get('principal');
+      // Each integration has its own contacts: key B naming A's externalId gets its own contact
+      // and never rewrites A's (staff share the unscoped ones).
+      const owner = p?.kind === 'api_key' ? `key:${p.id}:` : '';
       const conversation = await inbox.open({
         channel: 'api',
-        externalId: body.contact.externalId,
+        externalId: `${owner}${body.contact.externalId}`,
         name: body.contact.name,
         lang: body.lang,
         openedByKey: p?.kind === 'api_key' ? p.id : null,

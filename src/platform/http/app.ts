@@ -6,9 +6,14 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Module, Platform } from '../module.js';
 import type { AppEnv } from './env.js';
 import { errorHandler, zodIssuesToProblem } from './errors.js';
+import { hasMetricsToken } from './metrics-access.js';
 import { corsOrigin } from './origins.js';
 import { problems } from './problem.js';
 import { systemRoutes } from './system-routes.js';
+
+// No inline script anywhere but the API docs page (Swagger UI starts itself inline).
+const defaultCsp = (path: string) =>
+  `default-src 'self'; script-src 'self'${path === '/docs' ? " 'unsafe-inline'" : ''}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'`;
 
 /** The Hono app: cross-cutting middleware first, then each module's middleware and routes. */
 export function createApp(platform: Platform, modules: Module[] = []) {
@@ -77,6 +82,26 @@ export function createApp(platform: Platform, modules: Module[] = []) {
     await next();
   });
   for (const m of modules) for (const mw of m.middleware ?? []) app.use('/v1/*', mw);
+  // /metrics admits METRICS_TOKEN or an admin: the modules' authentication finds the admin,
+  // and is skipped for the token (which is no API key).
+  for (const m of modules) {
+    for (const mw of m.middleware ?? [])
+      app.use('/metrics', (c, next) => (hasMetricsToken(c, config) ? next() : mw(c, next)));
+  }
+  app.use(async (c, next) => {
+    await next();
+    // Answers for a signed-in caller or carrying a token are never kept by browsers or proxies.
+    if (
+      c.req.path.startsWith('/v1/') ||
+      c.req.path === '/metrics' ||
+      /\bsanad_session=/.test(c.req.header('cookie') ?? '')
+    ) {
+      c.res.headers.set('cache-control', 'no-store');
+    }
+    // Pages set their own policy with a nonce (src/web/csp.ts); anything else gets a strict one.
+    if (!c.res.headers.has('content-security-policy'))
+      c.res.headers.set('content-security-policy', defaultCsp(c.req.path));
+  });
 
   app.route('/', systemRoutes(platform));
   for (const m of modules) if (m.routes) app.route('/', m.routes());

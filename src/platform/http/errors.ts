@@ -15,6 +15,25 @@ export function errorHandler(log: Logger) {
         new Problem(error.status, `http-${error.status}`, error.message || 'Request failed', error.message),
       );
     }
+    // Postgres class 22 (data exception: NUL, bad encoding, out of range, bad text form) means a
+    // value from the request that no schema caught; the transaction rolled back. The input
+    // guard names fields first; this is the net behind it, and logs the code only.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
+      log.warn(
+        { code, requestId: c.get('requestId' as never), path: c.req.path },
+        'request value refused by the database',
+      );
+      return sendProblem(
+        c,
+        new Problem(
+          400,
+          'invalid-value',
+          'A value in the request cannot be stored',
+          'A value is out of range or is not valid text (for example a NUL character or a number too large); check the fields and send it again.',
+        ),
+      );
+    }
     log.error({ err: error, requestId: c.get('requestId' as never), path: c.req.path }, 'unhandled error');
     return sendProblem(c, problems.internal());
   };

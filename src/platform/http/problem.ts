@@ -88,8 +88,8 @@ export const problems = {
 export function sendProblem(c: Context, problem: Problem): Response {
   const body = problem.body(c.req.path);
   const requestId = c.get('requestId' as never) as string | undefined;
-  return new Response(JSON.stringify(requestId ? { ...body, requestId } : body), {
-    status: problem.status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
-  });
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
+  // A problem that says when to come back (429, 503) says it in the header clients honour too.
+  if (typeof problem.extra.retryAfter === 'number') headers['retry-after'] = String(problem.extra.retryAfter);
+  return new Response(JSON.stringify(requestId ? { ...body, requestId } : body), { status: problem.status, headers });
 }

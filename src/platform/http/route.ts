@@ -1,6 +1,7 @@
 import type { RouteConfig } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Access, admitsCustomer, requireAccess, rolesOf } from './caller.js';
+import { inputGuard } from './input-guard.js';
 
 export const ProblemSchema = z
   .object({
@@ -22,7 +23,8 @@ export const problemResponse = (description: string) => ({
 /**
  * Every API route says whom it admits: staff roles, `'public'`, or roles plus the customer of
  * the conversation. Enforced by middleware and published in the OpenAPI document as `x-roles`
- * and `x-customer`.
+ * and `x-customer`. Every route's declared inputs also pass the input guard (NUL, broken
+ * UTF-8, integers past 32 bits: a 400 naming the field) after the caller is admitted.
  */
 export function route<R extends Omit<RouteConfig, 'middleware'>>(access: Access, config: R) {
   const secured = access !== 'public';
@@ -30,7 +32,8 @@ export function route<R extends Omit<RouteConfig, 'middleware'>>(access: Access,
   const security = [{ session: [] }, { apiKey: [] }, ...(customer ? [{ customerToken: [] }] : [])];
   return createRoute({
     ...config,
-    ...(secured ? { middleware: [requireAccess(access)] as const, security } : {}),
+    middleware: secured ? [requireAccess(access), inputGuard(config.request)] : [inputGuard(config.request)],
+    ...(secured ? { security } : {}),
     'x-roles': [...rolesOf(access)],
     'x-customer': customer,
     responses: {

@@ -6,6 +6,8 @@ import { Hono } from 'hono';
 import { pendingMigrations } from '../db/migrate.js';
 import type { Platform } from '../module.js';
 import type { AppEnv } from './env.js';
+import { hasMetricsToken } from './metrics-access.js';
+import { Problem, problems } from './problem.js';
 
 // Served from the installed package so /docs works offline (no CDN).
 const swaggerDist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -44,6 +46,18 @@ export function systemRoutes(deps: Platform) {
   });
 
   app.get('/metrics', async (c) => {
+    if (!hasMetricsToken(c, deps.config)) {
+      const principal = c.get('principal');
+      if (!principal) {
+        throw new Problem(
+          401,
+          'unauthenticated',
+          'Authentication required',
+          'Send Authorization: Bearer <METRICS_TOKEN> (set METRICS_TOKEN for the scraper), or call as an admin.',
+        );
+      }
+      if (principal.role !== 'admin') throw problems.forbidden(['admin'], principal.role);
+    }
     c.header('content-type', deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());
   });

@@ -221,6 +221,12 @@ describe.skipIf(!browserAvailable)('the agent console in a browser (skipped: no 
       expect(await answer.locator('.body').textContent()).toContain(expected);
       expect(await widget(customer).textContent()).not.toContain(noteText);
       await screenshot(customer, `console-${locale}-customer-sees-reply`);
+
+      // The customer answers: it appears in the console without a reload.
+      const followUp = locale === 'ar' ? 'طيب شكرًا، أنتظركم' : 'OK thanks, I will wait';
+      await customer.getByLabel(ui.input).fill(followUp);
+      await customer.keyboard.press('Enter');
+      await agent.locator('#thread .msg.customer').filter({ hasText: followUp }).waitFor();
       await screenshot(agent, `console-${locale}-replied`);
 
       // Claimed, it has left the waiting queue.
@@ -228,6 +234,24 @@ describe.skipIf(!browserAvailable)('the agent console in a browser (skipped: no 
       await expect.poll(() => agent.locator(`#queue-rows tr[data-conversation="${id}"]`).count()).toBe(0);
       await agent.getByRole('button', { name: locale === 'ar' ? 'محادثاتي' : 'My conversations' }).click();
       await agent.locator(`#queue-rows tr[data-conversation="${id}"]`).waitFor();
+
+      // Availability: on, then off again (so auto-assignment leaves the next tests' conversations waiting).
+      const availability = agent.getByRole('switch');
+      const available = async () =>
+        (await deps.db.query('SELECT available FROM staff WHERE email = $1', [AGENTS[locale].email]))[0];
+      await availability.click();
+      await expect.poll(available).toEqual({ available: true });
+      await availability.click();
+      await expect.poll(available).toEqual({ available: false });
+
+      // Done: resolved (ar) or handed back to the bot (en), from the conversation's buttons.
+      await agent.locator(`#queue-rows tr[data-conversation="${id}"] a.name`).click();
+      await agent.locator('#conv-meta [data-status="assigned"]').waitFor();
+      await agent.getByRole('button', { name: edits ? 'إغلاق كمحلولة' : 'Hand back to the bot' }).click();
+      const after = edits ? 'resolved' : 'bot';
+      await agent.locator(`#conv-meta [data-status="${after}"]`).waitFor();
+      const [final] = await deps.db.query<{ status: string }>('SELECT status FROM conversations WHERE id = $1', [id]);
+      expect(final?.status).toBe(after);
       expect(errors).toEqual([]);
     }, 240_000);
   }

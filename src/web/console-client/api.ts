@@ -47,23 +47,8 @@ export function consoleApi(locale: string) {
 
 export type Call = ReturnType<typeof consoleApi>;
 
-export interface QueueItem {
-  conversationId: string;
-  status: string;
-  channel: string;
-  lang: string | null;
-  team: string | null;
-  priority: number;
-  contactName: string | null;
-  reason: string | null;
-  confidence: number | null;
-  sentiment: number | null;
-  question: string | null;
-  handedOffAt: string | null;
-  waitingSeconds: number;
-  slaBreached: boolean;
-  assignedTo: string | null;
-}
+/** A row of the queue, exactly as GET /v1/queue answers (a type only: nothing of the inbox is bundled). */
+export type { QueueItem } from '../../inbox/queue.js';
 
 export interface Citation {
   articleId: string;

@@ -168,8 +168,8 @@ export function startConversation(page: ConsolePage, id: string, me: { id: strin
     meta.replaceChildren(
       h('span', { class: 'badge', 'data-status': c.status }, status),
       h('span', {}, labelOf(t, 'ch', c.channel)),
-      h('span', {}, c.lang ? `· ${labelOf(t, 'lang', c.lang)}` : ''),
-      h('span', {}, c.team ? `· ${t.team}: ` : '', c.team ? h('bdi', {}, c.team) : null),
+      c.lang ? h('span', {}, labelOf(t, 'lang', c.lang)) : '',
+      c.team ? h('span', {}, `${t.team}: `, h('bdi', {}, c.team)) : '',
     );
     const open = c.status !== 'resolved' && c.status !== 'closed';
     claimButton.hidden = !open || (c.status === 'assigned' && c.assignedTo === me.id);

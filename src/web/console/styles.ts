@@ -57,6 +57,7 @@ table.queue { width: 100%; border-collapse: collapse; }
 @media (max-width: 900px) { .desk { grid-template-columns: 1fr; } }
 .conv-head { padding: 14px 18px; display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; border-bottom: 1px solid #e7ecea; }
 .conv-head h1 { margin: 0; } .conv-head .meta { flex: 1; color: #5b6663; font-size: 14px; display: flex; gap: 6px; flex-wrap: wrap; }
+.conv-head .meta > span:not(.badge) + span::before { content: "·"; margin-inline-end: 6px; }
 .conv-actions { display: flex; gap: 8px; }
 .thread { list-style: none; margin: 0; padding: 16px 18px; display: flex; flex-direction: column; gap: 10px; max-height: 56vh; overflow-y: auto; }
 .msg { max-width: 78%; border-radius: 12px; padding: 8px 12px; background: #eef4f2; }

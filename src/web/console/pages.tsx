@@ -92,7 +92,7 @@ function Shell(props: ShellProps) {
   );
 }
 
-export function LoginPage(props: { locale: ConsoleLocale; nonce: string; next: string }) {
+export function LoginPage(props: { locale: ConsoleLocale; nonce: string; next: string; notice?: 'not-an-agent' }) {
   const t = consoleStrings(props.locale);
   return (
     <Shell
@@ -105,7 +105,7 @@ export function LoginPage(props: { locale: ConsoleLocale; nonce: string; next: s
     >
       <section class="card login" aria-labelledby="login-title">
         <h1 id="login-title">{t.signInTitle}</h1>
-        <p class="muted">{t.signInHint}</p>
+        <p class="muted">{props.notice ? t.notAnAgent : t.signInHint}</p>
         <form id="login" method="post" action="/v1/auth/login" novalidate>
           <label>
             {t.email}

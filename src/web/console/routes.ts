@@ -41,19 +41,21 @@ export function consoleRoutes(platform: Platform) {
   const { db } = platform;
   const app = new Hono<AppEnv>();
 
-  async function signedIn(c: Context<AppEnv>): Promise<Me | undefined> {
+  async function signedIn(c: Context<AppEnv>): Promise<Me | 'not-an-agent' | undefined> {
     const token = getCookie(c, SESSION_COOKIE);
     const principal = token ? await principalForSession(db, token) : undefined;
-    if (!principal || !AGENT_ROLES.has(principal.role)) return undefined;
+    if (!principal) return undefined;
+    if (!AGENT_ROLES.has(principal.role)) return 'not-an-agent';
     const [row] = await db.query<{ available: boolean }>('SELECT available FROM staff WHERE id = $1', [principal.id]);
     return { id: principal.id, name: principal.name, available: Boolean(row?.available) };
   }
 
-  const toLogin = (c: Context<AppEnv>, locale: ConsoleLocale) => {
+  const toLogin = (c: Context<AppEnv>, locale: ConsoleLocale, why: 'not-an-agent' | undefined) => {
     const url = new URL(c.req.url);
     url.searchParams.delete('locale');
     const next = `${url.pathname}${url.search}`;
-    return c.redirect(`/console/login?locale=${locale}&next=${encodeURIComponent(next)}`, 302);
+    const notice = why ? '&notice=not-an-agent' : '';
+    return c.redirect(`/console/login?locale=${locale}&next=${encodeURIComponent(next)}${notice}`, 302);
   };
 
   app.use('/console/*', async (c, next) => {
@@ -66,13 +68,14 @@ export function consoleRoutes(platform: Platform) {
 
   app.get('/console/login', (c) => {
     const locale = localeOf(c);
-    return c.html(LoginPage({ locale, nonce: pageNonce(c), next: safeNext(c.req.query('next')) }));
+    const notice = c.req.query('notice') === 'not-an-agent' ? 'not-an-agent' : undefined;
+    return c.html(LoginPage({ locale, nonce: pageNonce(c), next: safeNext(c.req.query('next')), notice }));
   });
 
   app.get('/console', async (c) => {
     const locale = localeOf(c);
     const me = await signedIn(c);
-    if (!me) return toLogin(c, locale);
+    if (!me || me === 'not-an-agent') return toLogin(c, locale, me);
     const teams = await db.query<{ team: string }>(
       `SELECT team FROM staff WHERE team IS NOT NULL UNION SELECT team FROM conversations WHERE team IS NOT NULL
        UNION SELECT $1::text ORDER BY team`,
@@ -93,7 +96,7 @@ export function consoleRoutes(platform: Platform) {
   app.get('/console/conversations/:id', async (c) => {
     const locale = localeOf(c);
     const me = await signedIn(c);
-    if (!me) return toLogin(c, locale);
+    if (!me || me === 'not-an-agent') return toLogin(c, locale, me);
     return c.html(ConversationPage({ locale, nonce: pageNonce(c), me, conversationId: c.req.param('id') }));
   });
 

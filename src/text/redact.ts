@@ -244,13 +244,20 @@ function keywordBefore(masked: string, at: number, keywords: Set<string>): boole
   let end = tokens.length;
   for (let skipped = 0; skipped <= 3 && end > 0; skipped++) {
     for (let n = 1; n <= 3 && n <= end; n++) {
-      if (keywords.has(tokens.slice(end - n, end).join(' '))) return true;
+      const [first, ...rest] = tokens.slice(end - n, end);
+      for (const head of withoutClitic(first as string)) if (keywords.has([head, ...rest].join(' '))) return true;
     }
-    if (!CONTEXT_FILLERS.has(tokens[end - 1])) return false;
+    if (!withoutClitic(tokens[end - 1] as string).some((t) => CONTEXT_FILLERS.has(t))) return false;
     end--;
   }
   return false;
 }
+
+// Arabic writes "and", "so", "with", "for", "like" as a letter joined to the next word:
+// «وهويتي» is «و» + «هويتي», «برقم» is «ب» + «رقم».
+const CLITIC = /^[وفبلك]/;
+const withoutClitic = (token: string): string[] =>
+  CLITIC.test(token) && token.length >= 4 ? [token, token.slice(1)] : [token];
 
 function maskSpans(folded: string, spans: Span[]): string {
   if (spans.length === 0) return folded;

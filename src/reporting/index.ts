@@ -5,7 +5,7 @@ import { reportRoutes } from './routes.js';
 import { checkTopicAlerts, type TopicAlertRule } from './topic-alerts.js';
 
 export { SIGNATURE_HEADER, signatureOf } from './alert-webhook.js';
-export type { HandoffLogEntry, HandoffOutcome } from './handoff-log.js';
+export { decodeCursor, encodeCursor, type HandoffLogEntry, type HandoffOutcome } from './handoff-log.js';
 export type { KpiDimension, KpiGroup, KpiReport } from './kpis.js';
 export { type Reports, reports } from './reports.js';
 export { REPORT_ROLES } from './routes.js';

@@ -8,6 +8,7 @@ import { pageNonce } from './csp.js';
 import { HelpArticle, HelpIndex } from './help.js';
 import { localeFrom } from './layout.js';
 import { Storefront } from './storefront.js';
+import { supervisorRoutes } from './supervisor/routes.js';
 
 const FAVICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#0f6e56"/><path d="M8 9h16a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2h-9l-5 4v-4H8a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2z" fill="#fff"/></svg>';
@@ -48,6 +49,7 @@ export function webModule(platform: Platform): Module {
         return c.html(HelpArticle({ locale, nonce, article }));
       });
       app.route('/', consoleRoutes(platform));
+      app.route('/', supervisorRoutes(platform));
       return app as never;
     },
   };

@@ -46,7 +46,7 @@ describe('the hand-off log', () => {
       agent: { id: world.amal, name: 'أمل' },
       outcome: 'resolved',
     });
-    expect((c4?.candidates as { articleId: string }[]).map((c) => c.articleId)).toEqual([
+    expect(((c4?.candidates ?? []) as { articleId: string }[]).map((c) => c.articleId)).toEqual([
       'refund-timeline',
       'payment-methods',
     ]);

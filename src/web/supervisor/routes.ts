@@ -95,6 +95,20 @@ export function supervisorRoutes(platform: Platform) {
     return { teams: teams.map((r) => r.team), channels: channels.map((r) => r.channel) };
   }
 
+  /** What every report page shows around its figures: the filter form's choices and the report's own query. */
+  async function reportPage(c: Context<AppEnv>, locale: Locale, me: string, query: PageQuery) {
+    const filters = reportQuery(query);
+    const base = {
+      locale,
+      nonce: nonceFor(c),
+      path: `${c.req.path}?${new URLSearchParams(query)}`,
+      me,
+      query,
+      ...(await choices()),
+    };
+    return { base, filters, reportSearch: new URLSearchParams(filters).toString() };
+  }
+
   const problemText = (error: unknown) => {
     if (error instanceof Problem && error.status === 400) return error.detail;
     throw error;
@@ -105,19 +119,10 @@ export function supervisorRoutes(platform: Platform) {
     const gated = await gate(c, locale);
     if (gated.response) return gated.response;
     const query = pageQuery(c);
-    const filters = reportQuery(query);
     const by = ['channel', 'team', 'lang'].includes(query.by ?? '')
       ? (query.by as 'channel' | 'team' | 'lang')
       : undefined;
-    const base = {
-      locale,
-      nonce: nonceFor(c),
-      path: `${c.req.path}?${new URLSearchParams(query)}`,
-      me: gated.me.name,
-      query,
-      ...(await choices()),
-    };
-    const reportSearch = new URLSearchParams(filters).toString();
+    const { base, filters, reportSearch } = await reportPage(c, locale, gated.me.name, query);
     try {
       const scope = scopeOf(filters);
       const [report, threshold, alerts] = await Promise.all([
@@ -136,16 +141,7 @@ export function supervisorRoutes(platform: Platform) {
     const gated = await gate(c, locale);
     if (gated.response) return gated.response;
     const query = pageQuery(c);
-    const filters = reportQuery(query);
-    const base = {
-      locale,
-      nonce: nonceFor(c),
-      path: `${c.req.path}?${new URLSearchParams(query)}`,
-      me: gated.me.name,
-      query,
-      ...(await choices()),
-    };
-    const reportSearch = new URLSearchParams(filters).toString();
+    const { base, filters, reportSearch } = await reportPage(c, locale, gated.me.name, query);
     try {
       const scope = handoffScopeOf(filters as Parameters<typeof handoffScopeOf>[0]);
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;

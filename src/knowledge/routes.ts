@@ -26,6 +26,8 @@ import type { Retrieval } from './retrieve.js';
 
 const WRITERS = ['editor', 'admin'] as const;
 const READERS = ROLES;
+/** Who reads drafts, archived articles, old versions and who edited them; the others read what customers read. */
+const editsArticles = (p: Principal | undefined) => Boolean(p && (WRITERS as readonly string[]).includes(p.role));
 
 export const LangSchema = z.enum(['ar', 'en'], { error: 'must be ar or en' }).openapi({ example: 'ar' });
 const StatusSchema = z.enum(ARTICLE_STATUSES, { error: 'must be draft, published or archived' });
@@ -334,6 +336,8 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
       path: '/v1/articles',
       tags: ['knowledge'],
       summary: 'List articles (without bodies), filtered by status, language, tag, team and search words',
+      description:
+        'Editors and admins see every status and who edited; agents and supervisors see published articles only.',
       request: {
         query: z.object({
           status: StatusSchema.optional(),
@@ -364,9 +368,13 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
       },
     }),
     async (c) => {
-      const q = c.req.valid('query');
+      const asked = c.req.valid('query');
+      const editor = editsArticles(c.get('principal'));
+      // Agents and supervisors (and their keys) list what customers can read, without editors' ids.
+      const q = editor ? asked : { ...asked, status: 'published' as const };
       const [rows, total] = await Promise.all([listArticles(db, q), countArticles(db, q)]);
-      return c.json({ articles: rows.map(articleSummaryOut), total, limit: q.limit, offset: q.offset }, 200);
+      const out = rows.map(articleSummaryOut).map((a) => (editor ? a : { ...a, updatedBy: null }));
+      return c.json({ articles: out, total, limit: q.limit, offset: q.offset }, 200);
     },
   );
 
@@ -376,6 +384,7 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
       path: '/v1/articles/{id}',
       tags: ['knowledge'],
       summary: 'Read an article (its current version)',
+      description: 'Agents and supervisors read published articles only (any other is a 404), without who edited them.',
       request: { params: idParams },
       responses: {
         200: jsonResponse(z.object({ article: ArticleSchema }), 'The article'),
@@ -384,7 +393,10 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json({ article: articleOut(await mustGet(db, id)) }, 200);
+      const article = await mustGet(db, id);
+      if (editsArticles(c.get('principal'))) return c.json({ article: articleOut(article) }, 200);
+      if (article.status !== 'published') throw problems.notFound('Article', id);
+      return c.json({ article: { ...articleOut(article), updatedBy: null } }, 200);
     },
   );
 
@@ -481,7 +493,7 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
   }
 
   app.openapi(
-    route(READERS, {
+    route(WRITERS, {
       method: 'get',
       path: '/v1/articles/{id}/versions',
       tags: ['knowledge'],
@@ -500,7 +512,7 @@ export function knowledgeRoutes(deps: Platform & { kb: KnowledgeBase }) {
   );
 
   app.openapi(
-    route(READERS, {
+    route(WRITERS, {
       method: 'get',
       path: '/v1/articles/{id}/versions/{version}',
       tags: ['knowledge'],

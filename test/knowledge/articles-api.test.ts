@@ -135,7 +135,7 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
     expect(article.updatedBy).toBe(`test-editor <api_key:${editorId}>`);
 
     const { versions } = await json<{ versions: VersionOut[] }>(
-      await call(app, 'GET', '/v1/articles/camel-saddle-care/versions', { key: keys.agent }),
+      await call(app, 'GET', '/v1/articles/camel-saddle-care/versions', { key: keys.editor }),
       200,
     );
     expect(versions).toHaveLength(1);
@@ -199,7 +199,7 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
     expect(retitled.changed.sort()).toEqual(['tags', 'title']);
 
     const { versions } = await json<{ versions: VersionOut[] }>(
-      await call(app, 'GET', '/v1/articles/camel-saddle-care/versions', { key: keys.supervisor }),
+      await call(app, 'GET', '/v1/articles/camel-saddle-care/versions', { key: keys.editor }),
       200,
     );
     expect(versions.map((v) => [v.version, v.changedFields.sort()])).toEqual([
@@ -239,13 +239,13 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
     const loser = a!.status === 409 ? a! : b!;
     expect(((await loser.json()) as { type: string }).type).toBe('/problems/stale-version');
     const { article } = await json<{ article: ArticleOut }>(
-      await call(app, 'GET', '/v1/articles/camel-saddle-care', { key: keys.agent }),
+      await call(app, 'GET', '/v1/articles/camel-saddle-care', { key: keys.editor }),
       200,
     );
     expect(article.version).toBe(5);
     // Put the content back for the tests that follow (version 6).
     const { versions } = await json<{ versions: VersionOut[] }>(
-      await call(app, 'GET', '/v1/articles/camel-saddle-care/versions', { key: keys.agent }),
+      await call(app, 'GET', '/v1/articles/camel-saddle-care/versions', { key: keys.editor }),
       200,
     );
     expect(versions).toHaveLength(5);
@@ -255,7 +255,7 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
   it('restoring a version creates version n+1 with that content and keeps the status', async () => {
     const v1 = (
       await json<{ version: VersionOut }>(
-        await call(app, 'GET', '/v1/articles/camel-saddle-care/versions/1', { key: keys.agent }),
+        await call(app, 'GET', '/v1/articles/camel-saddle-care/versions/1', { key: keys.editor }),
         200,
       )
     ).version;
@@ -272,7 +272,7 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
     expect(changed.sort()).toEqual(['body', 'tags', 'title']);
     const v7 = (
       await json<{ version: VersionOut }>(
-        await call(app, 'GET', '/v1/articles/camel-saddle-care/versions/7', { key: keys.agent }),
+        await call(app, 'GET', '/v1/articles/camel-saddle-care/versions/7', { key: keys.editor }),
         200,
       )
     ).version;
@@ -311,9 +311,9 @@ describe('article lifecycle: versions, publish visibility, restore', () => {
       404,
       'not-found',
     );
-    await expectProblem(await call(app, 'GET', '/v1/articles/nope/versions/1', { key: keys.agent }), 404, 'not-found');
-    await expectProblem(await call(app, 'GET', '/v1/articles/nope', { key: keys.agent }), 404, 'not-found');
-    await expectProblem(await call(app, 'GET', '/v1/articles/nope/versions', { key: keys.agent }), 404, 'not-found');
+    await expectProblem(await call(app, 'GET', '/v1/articles/nope/versions/1', { key: keys.editor }), 404, 'not-found');
+    await expectProblem(await call(app, 'GET', '/v1/articles/nope', { key: keys.editor }), 404, 'not-found');
+    await expectProblem(await call(app, 'GET', '/v1/articles/nope/versions', { key: keys.editor }), 404, 'not-found');
     await expectProblem(await call(app, 'POST', '/v1/articles/nope/publish', { key: keys.editor }), 404, 'not-found');
   });
 });
@@ -348,7 +348,11 @@ describe('roles', () => {
       }
       expect((await call(app, 'GET', `/v1/articles/${id}`, { key })).status).toBe(200);
       expect((await call(app, 'GET', '/v1/articles', { key })).status).toBe(200);
-      expect((await call(app, 'GET', `/v1/articles/${id}/versions`, { key })).status).toBe(200);
+      // Version history (drafts, old content, editors' ids) is for editors only (issue 19).
+      expect((await call(app, 'GET', `/v1/articles/${id}/versions`, { key })).status).toBe(403);
+      const read = (await (await call(app, 'GET', `/v1/articles/${id}`, { key })).json()) as { article: object };
+      expect(read.article).toMatchObject({ updatedBy: null });
+      expect((await call(app, 'GET', '/v1/articles/camel-saddle-care', { key })).status).toBe(404); // a draft
       expect((await call(app, 'POST', '/v1/search', { key, body: { query: 'saddle' } })).status).toBe(200);
     }
     await deps.jobs.idle();
@@ -432,7 +436,7 @@ describe('bad input is problem+json naming the field, and creates nothing', () =
     );
     expect(problem.errors?.map((e) => e.path).sort()).toEqual(['lang', 'query']);
     await expectProblem(
-      await call(app, 'GET', `/v1/articles/${camel.id}/versions/latest`, { key: keys.agent }),
+      await call(app, 'GET', `/v1/articles/${camel.id}/versions/latest`, { key: keys.editor }),
       400,
       'validation-failed',
     );
@@ -441,7 +445,7 @@ describe('bad input is problem+json naming the field, and creates nothing', () =
   it('a version past the int4 range is a 400 naming the version, not a database error', async () => {
     for (const version of ['2147483648', '99999999999999999999', '0', '-1', '1.5']) {
       const problem = await expectProblem(
-        await call(app, 'GET', `/v1/articles/x/versions/${version}`, { key: keys.agent }),
+        await call(app, 'GET', `/v1/articles/x/versions/${version}`, { key: keys.editor }),
         400,
         'validation-failed',
       );
@@ -454,7 +458,7 @@ describe('bad input is problem+json naming the field, and creates nothing', () =
     );
     // The largest int4 is a valid number for a version that does not exist.
     await expectProblem(
-      await call(app, 'GET', `/v1/articles/${camel.id}/versions/2147483647`, { key: keys.agent }),
+      await call(app, 'GET', `/v1/articles/${camel.id}/versions/2147483647`, { key: keys.editor }),
       404,
       'not-found',
     );
@@ -525,7 +529,7 @@ describe('listing', () => {
     await json(await call(app, 'POST', '/v1/articles', { key: keys.editor, body: ar }), 201);
     const list = async (qs: string) =>
       json<{ articles: { id: string; body?: string }[]; total: number }>(
-        await call(app, 'GET', `/v1/articles${qs}`, { key: keys.agent }),
+        await call(app, 'GET', `/v1/articles${qs}`, { key: keys.editor }),
         200,
       );
     const all = await list('');
@@ -537,8 +541,8 @@ describe('listing', () => {
     expect((await list('?status=published&tag=care')).articles.map((a) => a.id)).toEqual(['dates-ar', 'roles-check']);
     const page = await list('?limit=1&offset=1');
     expect(page).toMatchObject({ total: 3, articles: [{ id: 'dates-ar' }] });
-    await expectProblem(await call(app, 'GET', '/v1/articles?lang=fr', { key: keys.agent }), 400, 'validation-failed');
-    await expectProblem(await call(app, 'GET', '/v1/articles?limit=0', { key: keys.agent }), 400, 'validation-failed');
+    await expectProblem(await call(app, 'GET', '/v1/articles?lang=fr', { key: keys.editor }), 400, 'validation-failed');
+    await expectProblem(await call(app, 'GET', '/v1/articles?limit=0', { key: keys.editor }), 400, 'validation-failed');
   });
 
   it('search answers exactly the documented camelCase fields', async () => {

@@ -44,7 +44,13 @@ export function suggestionsPanel(page: ConsolePage, conversationId: string, acti
     };
     const node = h(
       'article',
-      { class: 'suggestion', 'data-kind': s.kind, 'data-id': s.id, lang: s.lang, 'aria-label': `${n}` },
+      {
+        class: 'suggestion',
+        'data-kind': s.kind,
+        'data-id': s.id,
+        lang: s.lang,
+        'aria-label': `${n}. ${labelOf(t, 'kind', s.kind)}`,
+      },
       h('div', { class: 'kind' }, labelOf(t, 'kind', s.kind)),
       markdownBody(s.content),
       s.citations.length > 0

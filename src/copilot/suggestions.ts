@@ -44,6 +44,8 @@ export const suggestionView = (s: SuggestionRow) => ({
 });
 
 const MAX_TEMPLATES = 2;
+// Below this confidence the knowledge base's answer is more likely wrong than right for the question.
+const MIN_SUGGESTION_CONFIDENCE = 0.35;
 
 /**
  * Suggested replies for the customer's latest message, in their language: the knowledge base's
@@ -92,7 +94,11 @@ export function suggestions(platform: Platform, draft: DraftReply) {
     const base = { conversation_id: conversationId, message_id: message.id, lang, template_id: null };
     const cite = (a: { citations: { articleId: string; title: string }[] }) =>
       a.citations.map((c) => ({ articleId: c.articleId, title: c.title }));
-    const upset = d.sentiment.score <= config.NEGATIVE_SENTIMENT_THRESHOLD / 2;
+    const upset = d.sentiment.label === 'negative' || d.sentiment.score <= config.NEGATIVE_SENTIMENT_THRESHOLD / 2;
+    // A weak match is no help to an agent: an unrelated article is worse than no suggestion.
+    const relevant = (a: Draft['local']) => (a && a.confidence >= MIN_SUGGESTION_CONFIDENCE ? a : undefined);
+    d.local = relevant(d.local);
+    d.llm = relevant(d.llm);
     const grounded = d.llm ?? d.local;
     if (upset) {
       const opener = deescalatingOpener(lang, customerName);

@@ -273,6 +273,17 @@ describe('a person takes the conversation', () => {
       const { conversation } = (await claimed.json()) as { conversation: { status: string; assignedTo: string } };
       expect(conversation).toMatchObject({ status: 'assigned', assignedTo: agent.id });
       const seen = await sse.until(byType('conversation.assigned'));
+      const replied = await call(app, 'POST', `/v1/conversations/${id}/replies`, {
+        body: { text: 'أهلًا، معك هدى' },
+        headers: { cookie },
+      });
+      expect(replied.status).toBe(201);
+      await sse.until((e) => e.event === 'message.created' && json(e).role === 'agent');
+      const agentMessage = json(
+        sse.seen.find((e) => e.event === 'message.created' && json(e).role === 'agent') as SseEvent,
+      );
+      // The customer sees who answered by name, never the staff member's id.
+      expect(agentMessage.author).toEqual({ id: null, name: 'Huda' });
       // The customer learns the status, not who or which team.
       expect(json(seen.find(byType('conversation.assigned')) as SseEvent)).toEqual({
         conversationId: id,

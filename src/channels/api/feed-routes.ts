@@ -25,7 +25,16 @@ function customerView(event: StoredEvent): Record<string, unknown> | null {
   const d = event.data as Record<string, unknown>;
   if (event.type === 'message.created' || event.type === 'message.delivered') {
     if (d.role === 'system' || d.internal) return null;
-    return { ...d, sentiment: null, confidence: null, handoffReason: null, error: undefined };
+    // The agent's name, as the REST view shows it; never the staff member's id.
+    const author = d.author as { name?: string } | null | undefined;
+    return {
+      ...d,
+      sentiment: null,
+      confidence: null,
+      handoffReason: null,
+      error: undefined,
+      author: author ? { id: null, name: author.name ?? null } : null,
+    };
   }
   // Status only: the reason, confidence and team of a hand-off are the staff's business.
   const status = {

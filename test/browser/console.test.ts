@@ -24,7 +24,9 @@ const UI = {
     input: 'اكتب رسالتك',
     human: 'التحدث مع موظف',
     queued: 'أنت في قائمة الانتظار',
-    question: 'غسالتي تسرّب ماء على الأرض كلها من أمس، وش أسوي؟',
+    // An upset customer with a question the knowledge base answers: handed off for the mood, and
+    // the copilot suggests a de-escalating opener with the refund article.
+    question: 'خدمة سيئة جدا! رجعت الطلب من أسبوعين وللحين ما رجع لي المبلغ، متى يرجع؟',
     email: 'البريد الإلكتروني',
     password: 'كلمة المرور',
     signIn: 'تسجيل الدخول',

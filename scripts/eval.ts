@@ -1,11 +1,13 @@
 /**
  * npm run --silent eval -- retrieval --kb DIR --cases FILE [--json] [--details]
+ * npm run --silent eval -- learning --kb DIR --cases FILE [--json]
  * npm run --silent eval -- sentiment --cases FILE [--json]
  * Formats: ../shared/eval/README.md. With --json the last line is one JSON object.
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createLlmClient } from '../src/bot/llm-client.js';
+import { evaluateLearning } from '../src/eval/learning-eval.js';
 import { evaluateRetrieval, precisionCoverage } from '../src/eval/retrieval-eval.js';
 import { evaluateSentiment } from '../src/eval/sentiment-eval.js';
 import { llmConfigured, loadConfig } from '../src/platform/config.js';
@@ -24,7 +26,7 @@ const { positionals, values } = parseArgs({
 const mode = positionals[0];
 const fail = (message: string): never => {
   process.stderr.write(
-    `${message}\nUsage: npm run --silent eval -- retrieval --kb DIR --cases FILE [--json]\n       npm run --silent eval -- sentiment --cases FILE [--json]\n`,
+    `${message}\nUsage: npm run --silent eval -- retrieval --kb DIR --cases FILE [--json]\n       npm run --silent eval -- learning --kb DIR --cases FILE [--json]\n       npm run --silent eval -- sentiment --cases FILE [--json]\n`,
   );
   process.exit(2);
 };
@@ -65,6 +67,36 @@ async function main() {
     }
     if (values.details) for (const o of outcomes) console.log(JSON.stringify(o));
     if (values.json) console.log(JSON.stringify(report));
+  } else if (mode === 'learning') {
+    if (!values.kb || !values.cases) fail('learning needs --kb DIR and --cases FILE');
+    const progress = process.stderr.isTTY
+      ? (stage: string, d: number, t: number) => process.stderr.write(`\r  ${stage}: ${d}/${t}          `)
+      : undefined;
+    const r = await evaluateLearning(config, values.kb as string, values.cases as string, progress);
+    if (progress) process.stderr.write('\n');
+    if (values.json) console.log(JSON.stringify(r));
+    else {
+      console.log(`learned phrasing on ${values.cases}`);
+      console.log(
+        `  replayed ${r.learned} answerable cases as resolved hand-offs: ${r.proposed} phrasings proposed and accepted into ${r.articlesChanged} articles`,
+      );
+      console.log(
+        `  measured on the other ${r.measured} answerable cases, ANSWER_THRESHOLD=${config.ANSWER_THRESHOLD}:`,
+      );
+      console.log('               top1  answered  answered precision');
+      for (const [label, f] of [
+        ['before', r.before],
+        ['after', r.after],
+      ] as const) {
+        console.log(
+          `  ${label.padEnd(8)} ${pct(f.top1).padStart(7)}  ${pct(f.answeredRate).padStart(8)}  ${pct(f.answeredPrecision).padStart(18)}`,
+        );
+      }
+      const o = r.outOfScope;
+      console.log(
+        `  out-of-scope handed off: ${o.handedOffBefore}/${o.cases} before, ${o.handedOffAfter}/${o.cases} after`,
+      );
+    }
   } else if (mode === 'sentiment') {
     if (!values.cases) fail('sentiment needs --cases FILE');
     const log = pino({ level: 'silent' });

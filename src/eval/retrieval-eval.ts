@@ -1,9 +1,11 @@
 import pino from 'pino';
-import { buildService } from '../modules.js';
+import { evidenceOf } from '../bot/confidence.js';
+import type { Retriever } from '../knowledge/retrieve.js';
+import { buildService, type Service } from '../modules.js';
 import { compose } from '../platform/compose.js';
 import type { Config } from '../platform/config.js';
 import { throwawayDatabase } from '../platform/db/throwaway.js';
-import { percentile, readRetrievalCases } from './cases.js';
+import { percentile, type RetrievalCase, readRetrievalCases } from './cases.js';
 
 export interface RetrievalReport {
   top1: number;
@@ -49,32 +51,15 @@ export async function evaluateRetrieval(
     prefix: `sanad-eval-${process.pid}`,
   });
   try {
-    const { kb, inbox } = service;
+    const { kb } = service;
     const imported = await kb.importFolder(kbDir);
     const retriever = await kb.retriever();
-    const { evidenceOf } = await import('../bot/confidence.js');
     const outcomes: CaseOutcome[] = [];
     const latencies: number[] = [];
     for (const [i, c] of cases.entries()) {
-      const retrieval = await retriever.retrieve(c.question, { lang: c.lang, limit: 10 });
-      const found = retrieval.articles.findIndex((a) => a.articleId === c.expected);
-      const conversation = await inbox.open({ channel: 'api', externalId: `eval-case-${i}` });
-      const started = performance.now();
-      const outcome = await inbox.receive({ conversationId: conversation.id, text: c.question });
-      latencies.push(performance.now() - started);
-      const turn = { ...outcome, answer: outcome.decision?.answer, retrieval: outcome.decision?.retrieval };
-      const answered = Boolean(turn.reply && !turn.handoff);
-      outcomes.push({
-        question: c.question,
-        expected: c.expected,
-        rank: found >= 0 ? found + 1 : null,
-        top: retrieval.articles[0]?.articleId ?? null,
-        answered,
-        answeredArticle: answered ? (turn.answer?.citations[0]?.articleId ?? null) : null,
-        confidence: turn.answer?.confidence ?? null,
-        handoffReason: turn.handoff?.reason ?? null,
-        evidence: turn.retrieval ? evidenceOf(turn.retrieval) : undefined,
-      });
+      const { outcome, turnMs } = await caseOutcome(service, retriever, c, `eval-case-${i}`);
+      outcomes.push(outcome);
+      latencies.push(turnMs);
       onProgress?.(i + 1, cases.length);
     }
     return {
@@ -86,6 +71,35 @@ export async function evaluateRetrieval(
     await service.close();
     await db.close();
   }
+}
+
+/** One case through the real turn, in a new conversation: the bot's actual decision, where retrieval ranked the expected article, and the turn's time. */
+export async function caseOutcome(
+  service: Pick<Service, 'inbox'>,
+  retriever: Retriever,
+  c: RetrievalCase,
+  externalId: string,
+): Promise<{ outcome: CaseOutcome; turnMs: number }> {
+  const retrieval = await retriever.retrieve(c.question, { lang: c.lang, limit: 10 });
+  const found = retrieval.articles.findIndex((a) => a.articleId === c.expected);
+  const conversation = await service.inbox.open({ channel: 'api', externalId });
+  const started = performance.now();
+  const outcome = await service.inbox.receive({ conversationId: conversation.id, text: c.question });
+  const turnMs = performance.now() - started;
+  const turn = { ...outcome, answer: outcome.decision?.answer, retrieval: outcome.decision?.retrieval };
+  const answered = Boolean(turn.reply && !turn.handoff);
+  const result: CaseOutcome = {
+    question: c.question,
+    expected: c.expected,
+    rank: found >= 0 ? found + 1 : null,
+    top: retrieval.articles[0]?.articleId ?? null,
+    answered,
+    answeredArticle: answered ? (turn.answer?.citations[0]?.articleId ?? null) : null,
+    confidence: turn.answer?.confidence ?? null,
+    handoffReason: turn.handoff?.reason ?? null,
+    evidence: turn.retrieval ? evidenceOf(turn.retrieval) : undefined,
+  };
+  return { outcome: result, turnMs };
 }
 
 export function summarise(outcomes: CaseOutcome[], latencies: number[]): RetrievalReport {

@@ -83,6 +83,15 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
       return stats;
     },
 
+    /** Several articles, with the knowledge-base-wide refresh (IDF, intent model) once at the end. */
+    async indexMany(articleIds: string[]): Promise<IndexStats[]> {
+      await ensureActive();
+      const stats: IndexStats[] = [];
+      for (const id of articleIds) stats.push(await indexArticle(db, embedder, id));
+      if (stats.some((s) => s.written || s.removed)) await afterIndexChange();
+      return stats;
+    },
+
     /** Loads a folder: each file is all or nothing; the report lists every file that failed. */
     async importFolder(
       dir: string,

@@ -4,6 +4,7 @@ import { getArticle, listArticles } from '../knowledge/articles.js';
 import type { AppEnv } from '../platform/http/env.js';
 import type { Module, Platform } from '../platform/module.js';
 import { consoleRoutes } from './console/routes.js';
+import { editorPages } from './editor/routes.js';
 import { pageNonce } from './csp.js';
 import { HelpArticle, HelpIndex } from './help.js';
 import { localeFrom } from './layout.js';
@@ -50,6 +51,7 @@ export function webModule(platform: Platform): Module {
       });
       app.route('/', consoleRoutes(platform));
       app.route('/', supervisorRoutes(platform));
+      app.route('/', editorPages(platform));
       return app as never;
     },
   };

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createLlmClient } from '../src/bot/llm-client.js';
 import { evaluateLearning } from '../src/eval/learning-eval.js';
+import { qualityLines } from '../src/eval/quality.js';
 import { evaluateRetrieval, precisionCoverage } from '../src/eval/retrieval-eval.js';
 import { evaluateSentiment } from '../src/eval/sentiment-eval.js';
 import { llmConfigured, loadConfig } from '../src/platform/config.js';
@@ -64,6 +65,7 @@ async function main() {
       for (const o of outcomes)
         if (o.handoffReason) reasons.set(o.handoffReason, (reasons.get(o.handoffReason) ?? 0) + 1);
       console.log(`  hand-offs by reason: ${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
+      for (const line of qualityLines(outcomes)) console.log(line);
     }
     if (values.details) for (const o of outcomes) console.log(JSON.stringify(o));
     if (values.json) console.log(JSON.stringify(report));

@@ -2,14 +2,18 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Retrieval } from '../knowledge/retrieve.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/log.js';
-import type { Lang } from '../text/language.js';
+import { arabiziToArabic } from '../text/arabizi.js';
+import { detectLanguage, type Lang } from '../text/language.js';
+import { normaliseForSearch } from '../text/normalise.js';
 import { PII_PLACEHOLDER, redact } from '../text/redact.js';
 import { safeInline, safeMarkdown } from '../text/safe-markdown.js';
+import { terms } from '../text/tokenise.js';
 import { asksForHuman } from '../understanding/human-request.js';
 import { onlySaysNotHelped, saysNotHelped } from '../understanding/not-helped.js';
 import type { SentimentScore, SentimentScorer } from '../understanding/sentiment/sentiment.js';
 import { smallTalk, smallTalkReply } from '../understanding/small-talk.js';
 import { type Answer, type Answerer, ModelUnavailableError } from './answerer.js';
+import { choicesFor, clarifyReply, resolveChoice } from './clarify.js';
 import { evidenceOf, retrievalConfidence } from './confidence.js';
 import type { ConversationSnapshot, Decision, HandoffCandidate, IncomingMessage } from './decision.js';
 import {
@@ -132,6 +136,22 @@ async function decideWithin(
     return handoffFrom(deps, progress, snapshot, 'negative_sentiment');
   }
 
+  // The answer to "did you mean …?": the chosen article answers the question it was offered for;
+  // "none of these" goes to a person; anything else is read as a new question, with no second offer.
+  const pending = snapshot.pendingChoice;
+  if (pending) {
+    const resolved = resolveChoice(content, message.choice, pending.choices);
+    if (resolved?.kind === 'none') {
+      const offered = await deps.kb.article(pending.choices[0]?.articleId ?? '');
+      return handoffFrom(deps, { ...progress, question: pending.question }, snapshot, 'clarification_failed', {
+        team: offered?.team,
+      });
+    }
+    if (resolved?.kind === 'article') {
+      return answerChosen(deps, progress, snapshot, { ...pending, chosen: resolved.choice.articleId }, signal);
+    }
+  }
+
   // A bare greeting or thanks gets a courteous reply instead of a search (and a needless hand-off).
   const chat = smallTalk(content);
   if (chat) {
@@ -148,7 +168,22 @@ async function decideWithin(
   // "That didn't help" on its own is feedback, not a question: searching for it finds nothing
   // (a low-confidence hand-off under the wrong reason) or an unrelated article.
   const complaintOnly = failures > 0 && onlySaysNotHelped(content);
-  if (!complaintOnly) progress.retrieval = await retrieve(deps.kb, withoutPlaceholders(question), lang);
+  if (!complaintOnly) progress.retrieval = await retrieve(deps.kb, searchText(question, lang), lang);
+  // A short or elliptical follow-up ("and for STC Pay?", «طيب وإذا طلبي فوق ٢٠٠ ريال؟») is read with
+  // the previous question: the combined question wins when retrieval is surer of it.
+  const previous = snapshot.previousQuestion;
+  // Only when the message alone is not enough, and in the same language as the one before.
+  const sure = (r: Retrieval) => retrievalConfidence(evidenceOf(r));
+  if (
+    progress.retrieval &&
+    previous?.lang === lang &&
+    !complaintOnly &&
+    isFollowUp(content) &&
+    sure(progress.retrieval) < config.ANSWER_THRESHOLD
+  ) {
+    const combined = await retrieve(deps.kb, searchText(`${redact(previous.text).text} ${question}`, lang), lang);
+    if (sure(combined) > sure(progress.retrieval)) progress.retrieval = combined;
+  }
   const retrieval = progress.retrieval;
 
   if (failures >= 2) {
@@ -181,6 +216,22 @@ async function decideWithin(
     return handoffFrom(deps, progress, snapshot, 'sensitive_topic', { team: cited.team, answer });
   }
   if (!answer.answered || !answer.text.trim() || answer.confidence < config.ANSWER_THRESHOLD) {
+    // A second miss right after "did you mean …?" is not offered choices again.
+    if (pending) return handoffFrom(deps, progress, snapshot, 'clarification_failed', { answer });
+    // Middling confidence: the right article is often among the best few; let the customer pick.
+    const choices =
+      answer.answered && answer.confidence >= config.CLARIFY_MIN_CONFIDENCE ? choicesFor(retrieval, lang) : [];
+    if (choices.length > 0) {
+      return {
+        ...common(progress, snapshot),
+        botFailures: failures,
+        kind: 'clarify',
+        why: 'did_you_mean',
+        choices: choices.map((c) => ({ ...c, title: safeInline(c.title) })),
+        confidence: answer.confidence,
+        reply: clarifyReply(choices, lang),
+      };
+    }
     return handoffFrom(deps, progress, snapshot, 'low_confidence', { answer });
   }
   return {
@@ -191,6 +242,53 @@ async function decideWithin(
     answer,
     retrieval,
   };
+}
+
+/**
+ * The customer chose an offered article: it answers the question the choices were offered
+ * for (retrieved again, the chosen article first). Its confidence is what retrieval said; the
+ * customer's choice stands in for the threshold. A sensitive article still goes to a person.
+ */
+async function answerChosen(
+  deps: BotDeps,
+  progress: Progress,
+  snapshot: ConversationSnapshot,
+  pick: { question: string; chosen: string },
+  signal: AbortSignal,
+): Promise<Decision> {
+  const { lang } = progress;
+  progress.question = pick.question;
+  const retriever = await deps.kb.retriever();
+  const found = await retriever.retrieve(searchText(pick.question, lang), { limit: 10 });
+  const chosen = found.articles.find((a) => a.articleId === pick.chosen);
+  if (!chosen) return handoffFrom(deps, progress, snapshot, 'clarification_failed');
+  const retrieval = { ...found, articles: [chosen, ...found.articles.filter((a) => a !== chosen)] };
+  progress.retrieval = retrieval;
+  // The local answerer prefers an article in the customer's language: here the customer chose.
+  const only = { ...retrieval, articles: [chosen] };
+  const outcome = await answerWithFallback(
+    deps,
+    { question: pick.question, lang, retrieval: only },
+    {
+      signal,
+      withinBudget: () => snapshot.modelCalls + progress.modelCalls < deps.config.LLM_MAX_CALLS_PER_CONVERSATION,
+    },
+  );
+  progress.modelCalls += outcome.modelCalls;
+  if (outcome.kind === 'unavailable') {
+    progress.confidence = outcome.confidence;
+    return handoffFrom(deps, progress, snapshot, 'model_unavailable');
+  }
+  const answer = { ...outcome.answer, text: safeMarkdown(outcome.answer.text) };
+  answer.citations = answer.citations.map((c) => ({ ...c, title: safeInline(c.title) }));
+  progress.confidence = answer.confidence;
+  if (isSensitive(chosen.tags, deps.config.SENSITIVE_TAGS)) {
+    return handoffFrom(deps, progress, snapshot, 'sensitive_topic', { team: chosen.team, answer });
+  }
+  if (!answer.answered || !answer.text.trim()) {
+    return handoffFrom(deps, progress, snapshot, 'clarification_failed', { team: chosen.team, answer });
+  }
+  return { ...common(progress, snapshot), kind: 'answer', reply: answer.text, answer, retrieval };
 }
 
 function common(progress: Progress, snapshot: ConversationSnapshot) {
@@ -285,10 +383,25 @@ export function withoutPlaceholders(question: string): string {
   return question.replace(PLACEHOLDERS, ' ');
 }
 
+/** What retrieval reads of the question: no placeholders, and Arabizi in Arabic letters. */
+export function searchText(question: string, lang: Lang): string {
+  const text = withoutPlaceholders(question);
+  return lang === 'ar' && detectLanguage(text).arabizi ? arabiziToArabic(text) : text;
+}
+
 export async function retrieve(kb: KnowledgeBase, question: string, lang: Lang): Promise<Retrieval> {
   const retriever = await kb.retriever();
   const retrieval = await retriever.retrieve(question, { lang });
   return retrieval.articles.length === 0 ? retriever.retrieve(question) : retrieval;
+}
+
+const FOLLOW_UP =
+  /^\s*(and|ok(ay)? and|so|also|what about|how about|and if|and for|then|و|ف|طيب|طب|اوك|اوكي|وإذا|واذا|وإذا|ولو|وش عن|وماذا عن|ماذا عن|طيب و|وبالنسبه|بالنسبه)(\s|$)/iu;
+
+/** A message that leans on the one before: short, or opening like a continuation. */
+export function isFollowUp(text: string): boolean {
+  const words = terms(text);
+  return words.length > 0 && (words.length <= 2 || (FOLLOW_UP.test(normaliseForSearch(text)) && words.length <= 6));
 }
 
 function round(n: number): number {

@@ -14,6 +14,22 @@ export interface ConversationSnapshot {
   lastArticleId: string | null;
   /** Sentiment of the customer's earlier messages, oldest first. */
   sentimentTrend: number[];
+  /** The bot's last reply asked "did you mean …?": the articles it offered and the question behind it. */
+  pendingChoice?: PendingChoice;
+  /** The customer's previous question in this conversation (redacted), for follow-ups. */
+  previousQuestion?: { text: string; lang: Lang } | null;
+}
+
+/** An article offered in a "did you mean …?" reply. */
+export interface Choice {
+  articleId: string;
+  title: string;
+}
+
+export interface PendingChoice {
+  choices: Choice[];
+  /** The (redacted) question the choices were offered for. */
+  question: string;
 }
 
 /**
@@ -44,6 +60,8 @@ export interface IncomingMessage {
   contentType?: ContentType;
   /** The customer pressed "talk to a person" (a widget or WhatsApp button), not typed it. */
   intent?: 'human';
+  /** A structured answer to "did you mean …?" (a button or list press): an offered article's id, or 'none'. */
+  choice?: string;
 }
 
 export interface HandoffCandidate {
@@ -71,6 +89,7 @@ export type Decision = Common &
     | { kind: 'answer'; reply: string; answer: Answer; retrieval: Retrieval }
     | { kind: 'small_talk'; reply: string; topic: string }
     | { kind: 'clarify'; reply: string; why: 'not_helped' | 'unsupported_content' }
+    | { kind: 'clarify'; reply: string; why: 'did_you_mean'; choices: Choice[]; confidence: number }
     | {
         kind: 'handoff';
         reply: string;

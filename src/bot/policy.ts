@@ -1,5 +1,6 @@
 export const HANDOFF_REASONS = [
   'low_confidence',
+  'clarification_failed',
   'customer_request',
   'negative_sentiment',
   'sensitive_topic',
@@ -30,6 +31,8 @@ const REASON_WEIGHT: Record<HandoffReason, number> = {
   sensitive_topic: 10,
   model_unavailable: 5,
   low_confidence: 0,
+  // The customer already tried once (a "did you mean" that missed): they should not wait last.
+  clarification_failed: 5,
 };
 
 /** 0..100; the queue orders by this, then by how long the customer has waited. */

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { evidenceOf } from '../bot/confidence.js';
+import { type Evidence, evidenceOf } from '../bot/confidence.js';
 import type { Retriever } from '../knowledge/retrieve.js';
 import { buildService, type Service } from '../modules.js';
 import { compose } from '../platform/compose.js';
@@ -29,7 +29,12 @@ export interface CaseOutcome {
   confidence: number | null;
   handoffReason: string | null;
   /** Evidence the confidence is built from (for calibration). */
-  evidence?: { similarity: number; margin: number; coverage: number; intent: number; novelty: number };
+  evidence?: Evidence;
+  /** The bot asked "did you mean …?" offering these articles (ids). */
+  clarified?: boolean;
+  choices?: string[];
+  /** The article the turn would cite (its label for calibration: turnTop === expected). */
+  turnTop?: string | null;
 }
 
 /**
@@ -87,7 +92,10 @@ export async function caseOutcome(
   const outcome = await service.inbox.receive({ conversationId: conversation.id, text: c.question });
   const turnMs = performance.now() - started;
   const turn = { ...outcome, answer: outcome.decision?.answer, retrieval: outcome.decision?.retrieval };
-  const answered = Boolean(turn.reply && !turn.handoff);
+  const decision = outcome.decision;
+  // "Did you mean …?" is a reply without a hand-off, but no answer: it is counted apart.
+  const clarified = decision?.kind === 'clarify' && decision.why === 'did_you_mean';
+  const answered = Boolean(turn.reply && !turn.handoff) && decision?.kind !== 'clarify';
   const result: CaseOutcome = {
     question: c.question,
     expected: c.expected,
@@ -95,9 +103,11 @@ export async function caseOutcome(
     top: retrieval.articles[0]?.articleId ?? null,
     answered,
     answeredArticle: answered ? (turn.answer?.citations[0]?.articleId ?? null) : null,
-    confidence: turn.answer?.confidence ?? null,
+    confidence: turn.answer?.confidence ?? (clarified ? decision.confidence : null),
     handoffReason: turn.handoff?.reason ?? null,
     evidence: turn.retrieval ? evidenceOf(turn.retrieval) : undefined,
+    ...(clarified ? { clarified, choices: decision.choices.map((ch) => ch.articleId) } : {}),
+    turnTop: turn.answer?.citations[0]?.articleId ?? turn.retrieval?.articles[0]?.articleId ?? null,
   };
   return { outcome: result, turnMs };
 }

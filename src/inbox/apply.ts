@@ -106,6 +106,7 @@ export async function applyDecision(
 function confidenceOf(decision: Decision): number {
   if (decision.kind === 'answer') return decision.answer.confidence;
   if (decision.kind === 'handoff') return decision.confidence ?? 0;
+  if (decision.kind === 'clarify' && decision.why === 'did_you_mean') return decision.confidence;
   return decision.kind === 'small_talk' ? 1 : 0;
 }
 
@@ -115,5 +116,10 @@ function metaOf(decision: Decision): Record<string, unknown> {
   if (decision.kind === 'handoff') meta.handoff = decision.reason;
   if (decision.kind === 'small_talk') meta.smallTalk = decision.topic;
   if (decision.kind === 'clarify') meta.clarify = decision.why;
+  // What the customer's next message may choose from, and the question it answers (redacted).
+  if (decision.kind === 'clarify' && decision.why === 'did_you_mean') {
+    meta.choices = decision.choices;
+    meta.question = decision.question;
+  }
   return meta;
 }

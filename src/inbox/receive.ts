@@ -10,6 +10,7 @@ import {
   getMessage,
   type Message,
   nextUndecided,
+  previousTurn,
   replyTo,
   sentimentTrend,
   storeCustomerMessage,
@@ -28,6 +29,8 @@ export interface InboundMessage {
   contentType?: ContentType;
   /** The customer pressed "talk to a person" rather than typing it. */
   intent?: 'human';
+  /** A press answering "did you mean …?": the offered article's id, or 'none'. */
+  choice?: string;
   /** What the channel knows of the content beyond its text (a media id, a location), kept as is. */
   details?: Record<string, unknown>;
 }
@@ -76,14 +79,16 @@ export function createReceiver(
       botFailures: conversation.bot_failures,
       lastArticleId: conversation.last_article_id,
       sentimentTrend: await sentimentTrend(db, conversation.id),
+      ...(await previousTurn(db, message)),
     };
-    const meta = message.meta as { contentType?: ContentType; intent?: 'human' };
+    const meta = message.meta as { contentType?: ContentType; intent?: 'human'; choice?: string };
     const incoming = {
       id: message.id,
       content: message.content,
       lang: (message.lang ?? 'ar') as Lang,
       contentType: meta.contentType,
       intent: meta.intent,
+      choice: meta.choice,
     };
     return decide(incoming, snapshot, {
       onText: (text) =>
@@ -185,6 +190,7 @@ function metaOf(input: InboundMessage, contentType: ContentType): Record<string,
   const meta: Record<string, unknown> = {};
   if (contentType !== 'text') meta.contentType = contentType;
   if (input.intent) meta.intent = input.intent;
+  if (input.choice) meta.choice = input.choice;
   if (input.details) meta.details = input.details;
   return meta;
 }

@@ -1,3 +1,4 @@
+import type { PendingChoice } from '../bot/decision.js';
 import type { Queryable } from '../platform/db/db.js';
 import { one } from '../platform/db/db.js';
 import type { Lang } from '../text/language.js';
@@ -198,4 +199,31 @@ export async function setStatus(db: Queryable, conversationId: string, status: C
      WHERE id = $1 RETURNING *`,
     [conversationId, status],
   );
+}
+
+/**
+ * What the bot needs of the turn before a customer message: the choices its last reply offered
+ * ("did you mean …?"), and the customer's previous message (follow-ups read it with this one).
+ */
+export async function previousTurn(
+  db: Queryable,
+  message: Pick<Message, 'conversation_id' | 'seq'>,
+): Promise<{ pendingChoice?: PendingChoice; previousQuestion: { text: string; lang: Lang } | null }> {
+  const rows = await db.query<Pick<Message, 'role' | 'content' | 'lang' | 'meta'>>(
+    `SELECT role, content, lang, meta FROM messages
+     WHERE conversation_id = $1 AND seq < $2 AND role IN ('customer', 'bot') AND NOT internal
+     ORDER BY seq DESC LIMIT 2`,
+    [message.conversation_id, message.seq],
+  );
+  const [last] = rows;
+  const customer = rows.find((r) => r.role === 'customer');
+  const meta = (last?.meta ?? {}) as { clarify?: string; choices?: PendingChoice['choices']; question?: string };
+  const pendingChoice =
+    last?.role === 'bot' && meta.clarify === 'did_you_mean' && Array.isArray(meta.choices) && meta.question
+      ? { choices: meta.choices, question: meta.question }
+      : undefined;
+  return {
+    ...(pendingChoice ? { pendingChoice } : {}),
+    previousQuestion: customer ? { text: customer.content, lang: (customer.lang ?? 'ar') as Lang } : null,
+  };
 }

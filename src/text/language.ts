@@ -1,3 +1,5 @@
+import { ARABIZI_MARKERS } from './arabizi.js';
+
 export type Lang = 'ar' | 'en';
 
 export interface LanguageGuess {
@@ -24,7 +26,7 @@ export function detectLanguage(text: string): LanguageGuess {
   if (arabic > 0 && arabic >= latin * 0.5) return { lang: 'ar', arabizi: false };
   const words = text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
   if (words.length > 0) {
-    const hits = words.filter((w) => ARABIZI_COMMON.has(w) || ARABIZI_WORD.test(w)).length;
+    const hits = words.filter((w) => ARABIZI_COMMON.has(w) || ARABIZI_MARKERS.has(w) || ARABIZI_WORD.test(w)).length;
     if (hits >= Math.max(1, Math.ceil(words.length * 0.3))) return { lang: 'ar', arabizi: true };
   }
   return { lang: arabic > latin ? 'ar' : 'en', arabizi: false };

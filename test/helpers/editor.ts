@@ -42,6 +42,15 @@ export const SHOP_ARTICLES = [
     questions: ['أبي أرجع الطلب', 'سياسة الاسترجاع'],
     body: 'يمكنك إرجاع أي منتج خلال 14 يوماً من الاستلام. افتح الطلب واضغط **إرجاع المنتج** وسيستلمه المندوب مجاناً.',
   },
+  {
+    id: 'delivery-ar',
+    title: 'كم يستغرق التوصيل؟',
+    lang: 'ar' as const,
+    tags: ['delivery'],
+    team: 'logistics',
+    questions: ['متى يوصل طلبي', 'مدة الشحن لجدة'],
+    body: 'يصل الطلب خلال 2 إلى 4 أيام عمل في الرياض وجدة والدمام، وخلال 7 أيام في بقية مناطق المملكة.',
+  },
 ];
 
 export async function loadShop(deps: Deps) {

@@ -49,7 +49,7 @@ export function ListPage(props: {
         <a class="btn primary" href="/console/editor/articles/new">
           {t.newArticle}
         </a>
-        <form class="filters" method="get" action="/console/editor" aria-label={t.search}>
+        <form class="filters" method="get" action="/console/editor">
           <label>
             {t.search}
             <input type="search" name="q" value={query.q ?? ''} placeholder={t.searchHint} maxlength={200} />

@@ -152,7 +152,7 @@ if (sets.length > 1) {
     const s = score(test, c);
     const now = score(test, (await import('../src/bot/confidence.js')).CALIBRATION);
     console.log(
-      `  ${held}: ECE ${f3(s.ece)} (shipped before: ${f3(now.ece)}), AUC ${f3(s.auc)}, coverage at 90% ${pct(s.at90.coverage)} (before ${pct(now.at90.coverage)}), at 95% ${pct(s.at95.coverage)}`,
+      `  ${held}: ECE ${f3(s.ece)} (shipped, fitted on all sets: ${f3(now.ece)}), AUC ${f3(s.auc)}, coverage at 90% ${pct(s.at90.coverage)} (shipped: ${pct(now.at90.coverage)}), at 95% ${pct(s.at95.coverage)}`,
     );
   }
 }

@@ -12,6 +12,7 @@ import { asksForHuman } from '../understanding/human-request.js';
 import { onlySaysNotHelped, saysNotHelped } from '../understanding/not-helped.js';
 import type { SentimentScore, SentimentScorer } from '../understanding/sentiment/sentiment.js';
 import { smallTalk, smallTalkReply } from '../understanding/small-talk.js';
+import { soundsUpset } from '../understanding/upset.js';
 import { type Answer, type Answerer, ModelUnavailableError } from './answerer.js';
 import { choicesFor, clarifyReply, resolveChoice } from './clarify.js';
 import { evidenceOf, retrievalConfidence } from './confidence.js';
@@ -131,7 +132,11 @@ async function decideWithin(
     };
   }
   if (
-    sentimentNeedsPerson([...snapshot.sentimentTrend, progress.sentiment.score], config.NEGATIVE_SENTIMENT_THRESHOLD)
+    sentimentNeedsPerson(
+      [...snapshot.sentimentTrend, progress.sentiment.score],
+      config.NEGATIVE_SENTIMENT_THRESHOLD,
+      soundsUpset(content),
+    )
   ) {
     return handoffFrom(deps, progress, snapshot, 'negative_sentiment');
   }

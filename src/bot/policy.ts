@@ -9,11 +9,19 @@ export const HANDOFF_REASONS = [
 ] as const;
 export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
-/** Whether the customer's mood is bad enough, or sinking fast enough, for a person. */
-export function sentimentNeedsPerson(trend: number[], threshold: number): boolean {
+/** A score this low hands off whatever the words: the scorer (or the model) is sure. */
+export const VERY_NEGATIVE = -0.9;
+
+/**
+ * Whether the customer's mood is bad enough, or sinking fast enough, for a person. `upset`
+ * (src/understanding/upset.ts) tells an upset customer from a plain problem report: a message
+ * that only describes what went wrong ("my card isn't working") scores negative but wants an
+ * answer, so below the threshold it hands off only when upset or very negative.
+ */
+export function sentimentNeedsPerson(trend: number[], threshold: number, upset = true): boolean {
   const latest = trend.at(-1);
   if (latest === undefined) return false;
-  if (latest <= threshold) return true;
+  if (latest <= threshold && (upset || latest <= Math.min(threshold, VERY_NEGATIVE))) return true;
   // Worsening: three messages in a row each worse than the last, ending clearly negative.
   const last3 = trend.slice(-3);
   return (

@@ -3,7 +3,7 @@
  * the customer's language and "talk to a person"; a choice (number, ordinal, title, or a
  * structured press) answers from that article; "none" or a second miss hands off with
  * clarification_failed. Arabizi is read in Arabic letters and answered in Arabic; a short
- * follow-up is read with the previous question.
+ * follow-up is read with the previous question; a plain problem report is not "negative sentiment".
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,18 @@ describe('Arabizi and follow-ups', () => {
       expect(o.reply?.lang, text).toBe('ar');
       expect(cited(o), text).toContain(expected);
     }
+  });
+  it('a plain problem report is answered, not handed off as negative sentiment; an upset one is', async () => {
+    const plain = inboxWith(deps);
+    for (const text of ['الكرت حقي ما يشتغل في الدفع', 'I requested a refund and never received it, what can I do?']) {
+      const id = (await plain.open({ channel: 'api', externalId: randomUUID() })).id;
+      const o = await plain.receive({ conversationId: id, text });
+      expect(o.decision?.sentiment.score, text).toBeLessThan(0);
+      expect(o.handoff?.reason, text).not.toBe('negative_sentiment');
+    }
+    const id = (await plain.open({ channel: 'api', externalId: randomUUID() })).id;
+    const upset = await plain.receive({ conversationId: id, text: 'الكرت حقي ما يشتغل في الدفع، خدمة زفت!!' });
+    expect(upset.handoff?.reason).toBe('negative_sentiment');
   });
   it('a short follow-up is read with the previous question, in both languages', async () => {
     const plain = inboxWith(deps);

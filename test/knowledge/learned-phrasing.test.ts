@@ -47,9 +47,12 @@ const article = async (id: string) =>
     }
   ).article;
 
-/** A customer's question the bot could not place, handed off, answered by an agent citing `articleId`. */
+/**
+ * A customer's question handed off (the "talk to a person" button, so whatever the bot knows),
+ * answered by an agent citing `articleId`, resolved.
+ */
 async function resolvedHandoff(question: string, articleId: string) {
-  const { conversationId, outcome } = await ask(deps, question);
+  const { conversationId, outcome } = await ask(deps, question, { intent: 'human' });
   expect(outcome.handoff, question).toBeDefined();
   await resolveWithArticle(deps, conversationId, agent, articleId);
   await deps.jobs.idle();

@@ -145,7 +145,7 @@ async function gapQuestions(db: Queryable, since: Date, lang: Lang | null): Prom
   }>(
     `SELECT h.question, h.created_at, h.candidates, h.team, c.lang
      FROM handoffs h JOIN conversations c ON c.id = h.conversation_id
-     WHERE h.reason = 'low_confidence' AND h.created_at >= $1
+     WHERE h.reason IN ('low_confidence', 'clarification_failed') AND h.created_at >= $1
      ORDER BY h.created_at DESC LIMIT ${MAX_ROWS}`,
     [since.toISOString()],
   );

@@ -1,8 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimDataDir, DataDirInUseError } from '../../src/platform/db/data-dir-lock.js';
 import { loadMigrations, migrate, pendingMigrations, splitStatements } from '../../src/platform/db/migrate.js';
 import { backend, testDatabase } from '../helpers/backends.js';
 
@@ -36,21 +32,5 @@ describe(`migrations (${backend.database})`, () => {
     const sql =
       'CREATE TABLE a (x int);\n-- comment;\nCREATE FUNCTION f() RETURNS int AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$ LANGUAGE plpgsql;\n';
     expect(splitStatements(sql)).toHaveLength(2);
-  });
-});
-
-describe('embedded data folder', () => {
-  it('refuses a second live owner and takes over a stale lock', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sanad-lock-'));
-    try {
-      writeFileSync(join(dir, 'sanad.pid'), String(process.ppid));
-      expect(() => claimDataDir(dir)).toThrow(DataDirInUseError);
-      writeFileSync(join(dir, 'sanad.pid'), '999999999');
-      const release = claimDataDir(dir);
-      expect(readFileSync(join(dir, 'sanad.pid'), 'utf8')).toBe(String(process.pid));
-      release();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -9,6 +9,7 @@ import { copilotModule } from './copilot/index.js';
 import { editorModule } from './editor/index.js';
 import { inboxModule } from './inbox/index.js';
 import { type KnowledgeBase, knowledgeModule } from './knowledge/index.js';
+import { knowledgeIndexSync } from './knowledge/index-sync.js';
 import { whatsappConfigured } from './platform/config.js';
 import type { Platform } from './platform/module.js';
 import { reportingModule } from './reporting/index.js';
@@ -52,6 +53,7 @@ export function buildService(options: ServiceOptions = {}) {
       modules: [
         auth,
         knowledge.module,
+        knowledgeIndexSync(platform, knowledge.kb),
         bot.module,
         inbox.module,
         feedback.module,

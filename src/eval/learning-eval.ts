@@ -75,6 +75,8 @@ export async function evaluateLearning(
     const { kb, inbox, platform } = service;
     await kb.importFolder(kbDir);
     const run = async (stage: string, cases: RetrievalCase[]) => {
+      // The in-memory index as the service serves it once built (it follows the changes made).
+      await kb.ready();
       const retriever = await kb.retriever();
       const out: CaseOutcome[] = [];
       for (const [i, c] of cases.entries()) {

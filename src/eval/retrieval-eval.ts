@@ -58,6 +58,8 @@ export async function evaluateRetrieval(
   try {
     const { kb } = service;
     const imported = await kb.importFolder(kbDir);
+    // Measured as the service serves: from the in-memory index once it is built.
+    await kb.ready();
     const retriever = await kb.retriever();
     const outcomes: CaseOutcome[] = [];
     const latencies: number[] = [];

@@ -15,7 +15,8 @@ import { type FileProblem, readFolder } from './folder.js';
 import { type IndexStats, indexArticle } from './index-article.js';
 import { refreshIntentModel } from './intent-model.js';
 import { LocalHashEmbedder } from './local-embedder.js';
-import { createRetriever, defaultTuning, type Retriever } from './retrieve.js';
+import { buildMemoryIndex, type MemoryIndex } from './memory-index.js';
+import { createRetriever, defaultTuning, type Retriever, retrieverOver, sqlSource } from './retrieve.js';
 
 export interface ImportReport {
   files: number;
@@ -35,8 +36,18 @@ export type Progress = (done: number, total: number, detail?: string) => void;
  * step, and search. One embedder is configured; the active model is the one whose vectors
  * are complete.
  */
-export function knowledgeBase(db: Db, embedder: Embedder) {
+export function knowledgeBase(db: Db, embedder: Embedder, options: { memoryIndex?: boolean } = {}) {
   let retrieverFor: { model: string; retriever: Retriever } | undefined;
+  // The in-memory index of the published knowledge base (lexical models): built on first use
+  // and again after every change this process makes or hears of. `generation` counts changes;
+  // an index built at an older generation is not used, the database answers until the new one
+  // is ready, so no turn waits for a build and none reads a stale knowledge base.
+  const useMemory = options.memoryIndex ?? true;
+  let generation = 0;
+  let active: { generation: number; value: { model: string; dims: number } } | undefined;
+  let memory: { generation: number; model: string; index: MemoryIndex; retriever: Retriever } | undefined;
+  let building: Promise<void> | undefined;
+  const changeListeners = new Set<() => void>();
 
   // The intent model always uses local features, whatever embedder serves the vectors, in a
   // wider space than HNSW allows: it is scored by an exact scan over articles, and fewer
@@ -49,6 +60,43 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
     await db.query('ANALYZE articles, chunks, embeddings');
     if (embedder.lexical) await refreshIdf(db, embedder.model, embedder.dims);
     await refreshIntentModel(db, intentEmbedder);
+    changed();
+    for (const fn of changeListeners) fn();
+  }
+
+  function changed() {
+    generation++;
+  }
+
+  async function activeNow(): Promise<{ model: string; dims: number }> {
+    if (active?.generation === generation) return active.value;
+    const at = generation;
+    const stored = await activeModel(db);
+    // Only a known model is kept: before the first index nothing is active yet.
+    if (stored) active = { generation: at, value: stored };
+    return stored ?? { model: embedder.model, dims: embedder.dims };
+  }
+
+  /** Builds the index for the current generation (again while changes keep coming). */
+  function build(model: { model: string; dims: number }, serving: LocalHashEmbedder): Promise<void> {
+    building ??= (async () => {
+      try {
+        while (memory?.generation !== generation || memory.model !== model.model) {
+          const at = generation;
+          const fallback = sqlSource(db, serving, model, { embedder: intentEmbedder });
+          const index = await buildMemoryIndex(db, { embedder: serving, model, intentEmbedder, fallback });
+          memory = {
+            generation: at,
+            model: model.model,
+            index,
+            retriever: retrieverOver(index.source, serving, defaultTuning, { embedder: intentEmbedder }),
+          };
+        }
+      } finally {
+        building = undefined;
+      }
+    })();
+    return building;
   }
 
   async function ensureActive() {
@@ -80,6 +128,7 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
       await ensureActive();
       const stats = await indexArticle(db, embedder, articleId);
       if (stats.written || stats.removed) await afterIndexChange();
+      else changed();
       return stats;
     },
 
@@ -158,6 +207,29 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
       return { model: embedder.model, embedded };
     },
 
+    /**
+     * Waits until the in-memory index reflects every change known so far (the bench and the
+     * eval measure it; the service never waits: the database answers meanwhile).
+     */
+    async ready(): Promise<MemoryIndex['stats'] | undefined> {
+      const active = await activeNow();
+      const serving = active.model === embedder.model ? embedder : localEmbedderFor(active);
+      if (!useMemory || !(serving instanceof LocalHashEmbedder)) return undefined;
+      while (memory?.generation !== generation || memory.model !== active.model) await build(active, serving);
+      return memory.index.stats;
+    },
+
+    /** Another process changed the index (an outbox event): the next retrieval reads anew. */
+    indexChanged() {
+      changed();
+    },
+
+    /** Called after this process changed the index (the module announces it to the others). */
+    onIndexChange(fn: () => void): () => void {
+      changeListeners.add(fn);
+      return () => void changeListeners.delete(fn);
+    },
+
     /** One article as stored (any status), for routing by its team. */
     article: (id: string) => getArticle(db, id),
 
@@ -168,10 +240,16 @@ export function knowledgeBase(db: Db, embedder: Embedder) {
 
     /** A retriever over the active model's vectors (the configured embedder once reindexed). */
     async retriever(): Promise<Retriever> {
-      const active = (await activeModel(db)) ?? { model: embedder.model, dims: embedder.dims };
+      const active = await activeNow();
       // While a reindex runs, the old vectors still serve when their embedder can be rebuilt here.
       const serving = active.model === embedder.model ? embedder : localEmbedderFor(active);
       if (!serving) throw new RetrievalUnavailableError(active.model, embedder.model);
+      if (useMemory && serving instanceof LocalHashEmbedder) {
+        if (memory?.generation === generation && memory.model === active.model) return memory.retriever;
+        build(active, serving).catch(() => {
+          // The database keeps answering; the next call tries again.
+        });
+      }
       if (retrieverFor?.model !== active.model)
         retrieverFor = {
           model: active.model,

@@ -49,7 +49,7 @@ export interface Retrieval {
 }
 
 /** A chunk found by the vector or the full-text search (`rank` for full-text hits). */
-type Candidate = Omit<ChunkHit, 'similarity'> & { similarity?: number; rank?: number };
+export type Candidate = Omit<ChunkHit, 'similarity'> & { similarity?: number; rank?: number };
 
 export interface RetrievalTuning {
   candidates: number;
@@ -82,6 +82,50 @@ export interface Retriever {
   retrieve(query: string, options?: RetrievalOptions): Promise<Retrieval>;
 }
 
+/** The filters every candidate list applies: language (of the chunk or article) and tags. */
+export interface SourceFilter {
+  lang: string | null;
+  tags: string[] | null;
+}
+
+/** A passage of one of the ranked articles with its similarity to the query vector. */
+export interface PassageRow {
+  id: number;
+  article_id: string;
+  position: number;
+  content: string;
+  similarity: number;
+}
+
+export interface ArticleMeta {
+  id: string;
+  title: string;
+  lang: Lang;
+  team: string | null;
+  tags: string[];
+}
+
+/**
+ * Where retrieval reads its candidates: the database (the truth, and what a throw-away
+ * transaction sees) or the in-memory index of the published knowledge base. Both return the
+ * same rows in the same order, so one scoring function ranks them identically.
+ */
+export interface RetrievalSource {
+  /** The lexical model's knowledge-base IDF, or undefined (none yet, or a dense model). */
+  idf(): Promise<ArrayLike<number> | undefined>;
+  /** The `limit` nearest chunks by cosine similarity, nearest first. */
+  nearest(vector: number[], filter: SourceFilter, limit: number): Promise<ChunkHit[]>;
+  /** Chunks matching any of the terms, by ts_rank_cd(…, 1) then id; `rank` set. */
+  fullText(terms: string[], filter: SourceFilter, limit: number): Promise<Candidate[]>;
+  /** The intent model's 20 best published articles by logit, best first. */
+  intentLogits(features: Float64Array, filter: SourceFilter): Promise<{ article_id: string; logit: number }[]>;
+  /** Terms found in no chunk. */
+  unknownTerms(terms: string[]): Promise<string[]>;
+  articles(ids: string[]): Promise<ArticleMeta[]>;
+  /** Every passage chunk of these articles, most similar first. */
+  passages(vector: number[], ids: string[]): Promise<PassageRow[]>;
+}
+
 /**
  * Hybrid retrieval: pgvector nearest chunks (HNSW, cosine) and full-text matches over
  * normalised, stemmed terms, fused by reciprocal rank and grouped by article. Title, example
@@ -94,33 +138,94 @@ export function createRetriever(
   tuning: RetrievalTuning = defaultTuning,
   intentModel?: { embedder: LocalHashEmbedder },
 ): Retriever {
-  const CANDIDATES = tuning.candidates;
+  return retrieverOver(sqlSource(db, embedder, model, intentModel), embedder, tuning, intentModel);
+}
+
+/** The database as the source: what every query read before the in-memory index. */
+export function sqlSource(
+  db: Pick<Db, 'query' | 'transaction'>,
+  embedder: Embedder,
+  model: { model: string; dims: number },
+  intentModel?: { embedder: LocalHashEmbedder },
+): RetrievalSource {
   let idfCache: { updated: string; idf: Float64Array } | undefined;
+  const d = model.dims;
+  return {
+    async idf() {
+      if (!embedder.lexical) return undefined;
+      const idf = await loadIdf(db, model.model);
+      if (!idf) return undefined;
+      if (idfCache?.updated !== idf.updated) idfCache = { updated: idf.updated, idf: Float64Array.from(idf.idf) };
+      return idfCache.idf;
+    },
+    async nearest(vector, filter, limit) {
+      const { hits } = await nearestChunks(db, {
+        vector: toVectorLiteral(vector),
+        model: model.model,
+        dims: d,
+        lang: filter.lang,
+        tags: filter.tags,
+        limit,
+      });
+      return hits;
+    },
+    async fullText(terms, filter, limit) {
+      return db.query<Candidate>(fullTextSql(limit), [tsQueryOf(terms), filter.lang, filter.tags]);
+    },
+    async intentLogits(features, filter) {
+      if (!intentModel) return [];
+      return db.query<{ article_id: string; logit: number }>(intentLogitsSql(intentModel.embedder.dims), [
+        toVectorLiteral(features),
+        intentModel.embedder.model,
+        filter.lang,
+        filter.tags,
+      ]);
+    },
+    async unknownTerms(terms) {
+      const rows = await db.query<{ t: string }>(
+        `SELECT t FROM unnest($1::text[]) AS t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.tsv @@ plainto_tsquery('simple', t))`,
+        [terms],
+      );
+      return rows.map((r) => r.t);
+    },
+    articles(ids) {
+      return db.query<ArticleMeta>('SELECT id, title, lang, team, tags FROM articles WHERE id = ANY($1::text[])', [
+        ids,
+      ]);
+    },
+    passages(vector, ids) {
+      return db.query<PassageRow>(
+        `SELECT c.id::int AS id, c.article_id, c.position, c.content, 1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
+         FROM chunks c JOIN embeddings e ON e.content_hash = c.content_hash AND e.model = $2
+         WHERE c.article_id = ANY($3::text[]) AND c.kind = 'passage'
+         ORDER BY similarity DESC`,
+        [toVectorLiteral(vector), model.model, ids],
+      );
+    },
+  };
+}
+
+/** The scoring: one function whatever the source, so the index and the database rank alike. */
+export function retrieverOver(
+  source: RetrievalSource,
+  embedder: Embedder,
+  tuning: RetrievalTuning = defaultTuning,
+  intentModel?: { embedder: LocalHashEmbedder },
+): Retriever {
+  const CANDIDATES = tuning.candidates;
 
   async function queryVector(query: string): Promise<number[]> {
     const v = await embedder.embedQuery(query);
     if (!embedder.lexical) return v;
-    const idf = await loadIdf(db, model.model);
+    const idf = await source.idf();
     if (!idf) return v;
-    if (idfCache?.updated !== idf.updated) idfCache = { updated: idf.updated, idf: Float64Array.from(idf.idf) };
-    return weightByIdf(v, idfCache.idf, tuning.idfPower);
+    return weightByIdf(v, idf, tuning.idfPower);
   }
 
   /** Intent-model probabilities of the best articles (softmax over their logits), best first. */
-  async function intentScores(
-    query: string,
-    filterLang: string | null,
-    tags: string[] | null,
-  ): Promise<Map<string, number>> {
+  async function intentScores(query: string, filter: SourceFilter): Promise<Map<string, number>> {
     if (!intentModel) return new Map();
-    const x = toVectorLiteral(intentModel.embedder.vector(query));
-    const d = intentModel.embedder.dims;
-    const rows = await db.query<{ article_id: string; logit: number }>(intentLogitsSql(d), [
-      x,
-      intentModel.embedder.model,
-      filterLang,
-      tags,
-    ]);
+    const rows = await source.intentLogits(intentModel.embedder.vector(query), filter);
     const max = Math.max(...rows.map((r) => Number(r.logit)));
     const exp = rows.map((r) => Math.exp(Number(r.logit) - max));
     const sum = exp.reduce((a, b) => a + b, 0) || 1;
@@ -132,25 +237,16 @@ export function createRetriever(
       const lang = options.lang ?? detectLanguage(query).lang;
       const queryTerms = [...new Set(terms(query))];
       const limit = options.limit ?? 5;
-      const filterLang = options.lang ?? null;
-      const tags = options.tags?.length ? options.tags : null;
+      const filter: SourceFilter = {
+        lang: options.lang ?? null,
+        tags: options.tags?.length ? options.tags : null,
+      };
       const vector = await queryVector(query);
       // No word to search for ("?", "👍"): every similarity would be undefined (a zero vector).
       if (!vector.some((x) => x !== 0)) return { query, lang, queryTerms, unknownTerms: [], articles: [] };
-      const qv = toVectorLiteral(vector);
-      const d = model.dims;
 
-      const { hits: vectorHits } = await nearestChunks(db, {
-        vector: qv,
-        model: model.model,
-        dims: d,
-        lang: filterLang,
-        tags,
-        limit: CANDIDATES,
-      });
-      const textHits = queryTerms.length
-        ? await db.query<Candidate>(fullTextSql(CANDIDATES), [tsQueryOf(queryTerms), filterLang, tags])
-        : [];
+      const vectorHits = await source.nearest(vector, filter, CANDIDATES);
+      const textHits = queryTerms.length ? await source.fullText(queryTerms, filter, CANDIDATES) : [];
 
       const chunks = new Map<number, Candidate & { fused: number }>();
       for (const [i, h] of vectorHits.entries()) {
@@ -169,7 +265,7 @@ export function createRetriever(
         } else chunks.set(h.id, { ...h, rank: Number(h.rank), fused: add });
       });
 
-      const intents = await intentScores(query, filterLang, tags);
+      const intents = await intentScores(query, filter);
       const byArticle = new Map<string, (Candidate & { fused: number })[]>();
       for (const c of chunks.values()) {
         const list = byArticle.get(c.article_id) ?? [];
@@ -197,34 +293,12 @@ export function createRetriever(
         })
         .sort((a, b) => b.score - a.score)
         .slice(0, limit);
-      const unknownTerms = queryTerms.length
-        ? (
-            await db.query<{ t: string }>(
-              `SELECT t FROM unnest($1::text[]) AS t WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.tsv @@ plainto_tsquery('simple', t))`,
-              [queryTerms],
-            )
-          ).map((r) => r.t)
-        : [];
+      const unknownTerms = queryTerms.length ? await source.unknownTerms(queryTerms) : [];
       if (ranked.length === 0) return { query, lang, queryTerms, unknownTerms, articles: [] };
 
       const ids = ranked.map((r) => r.articleId);
-      const meta = await db.query<{ id: string; title: string; lang: Lang; team: string | null; tags: string[] }>(
-        'SELECT id, title, lang, team, tags FROM articles WHERE id = ANY($1::text[])',
-        [ids],
-      );
-      const passages = await db.query<{
-        id: number;
-        article_id: string;
-        position: number;
-        content: string;
-        similarity: number;
-      }>(
-        `SELECT c.id::int AS id, c.article_id, c.position, c.content, 1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
-         FROM chunks c JOIN embeddings e ON e.content_hash = c.content_hash AND e.model = $2
-         WHERE c.article_id = ANY($3::text[]) AND c.kind = 'passage'
-         ORDER BY similarity DESC`,
-        [qv, model.model, ids],
-      );
+      const meta = await source.articles(ids);
+      const passages = await source.passages(vector, ids);
       const metaById = new Map(meta.map((m) => [m.id, m]));
       return {
         query,

@@ -162,12 +162,15 @@ describe('the bot never fails a customer', () => {
     const before = await activeModel(deps.db);
     try {
       await setActiveModel(deps.db, 'openai:text-embedding-3-large', 1536);
+      // A reindex elsewhere is announced through the outbox; set directly here, so said directly.
+      deps.kb.indexChanged();
       const { id } = await open();
       const outcome = await deps.inbox.receive({ conversationId: id, text: REFUND_AR });
       expect(outcome.handoff?.reason).toBe('model_unavailable');
       expect(outcome.reply?.content).toMatch(/موظف/);
     } finally {
       if (before) await setActiveModel(deps.db, before.model, before.dims);
+      deps.kb.indexChanged();
     }
     const { id } = await open();
     const answered = await deps.inbox.receive({ conversationId: id, text: REFUND_AR });

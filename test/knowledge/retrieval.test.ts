@@ -128,13 +128,17 @@ describe('retrieval on the sample knowledge base', () => {
 
     const { articles } = await (await kb512.retriever()).retrieve('وين طلبي؟ ابي اعرف وين وصلت الشحنة');
     expect(articles.slice(0, 3).map((a) => a.articleId)).toContain('order-tracking-ar');
-    // A service still configured with the old model searches the new vectors with their own model.
+    // A service still configured with the old model searches the new vectors with their own model
+    // (another process hears of the reindex through the outbox; kb512 is not wired to one).
+    deps.kb.indexChanged();
     expect(await deps.kb.needsReindex()).toBe(true);
     const old = await (await deps.kb.retriever()).retrieve('وين طلبي؟ ابي اعرف وين وصلت الشحنة');
     expect(old.articles.slice(0, 3).map((a) => a.articleId)).toContain('order-tracking-ar');
     // Vectors of a remote model cannot be searched without it: a typed error the bot turns into a hand-off.
     await setActiveModel(deps.db, 'openai:text-embedding-3-small', 1536);
+    deps.kb.indexChanged();
     await expect(deps.kb.retriever()).rejects.toThrow(RetrievalUnavailableError);
     await setActiveModel(deps.db, 'local:hash-v2@512', 512);
+    deps.kb.indexChanged();
   });
 });

@@ -79,7 +79,7 @@ describe('the outbox', () => {
     expect(stored.map((e) => e.data.n)).toEqual([1, 2]);
     const ids = stored.map((e) => e.id);
     expect(ids[1]).toBeGreaterThan(ids[0] as number);
-    expect(heard).toContainEqual({ kind: 'events', upTo: ids[1] });
+    expect(heard).toContainEqual(expect.objectContaining({ kind: 'events', upTo: ids[1] }));
 
     await until(async () => (await db.query('SELECT 1 FROM events WHERE dispatched_at IS NULL')).length === 0);
     // The failing subscriber was retried; the one that had succeeded was not run again. Events

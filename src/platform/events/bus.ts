@@ -7,7 +7,11 @@ import type { Logger } from '../log.js';
  * (ephemeral: the stored message is the final text).
  */
 export type LiveNote =
-  | { kind: 'events'; upTo: number }
+  | {
+      kind: 'events';
+      upTo: number /** The types among them, so a listener can skip what it does not follow. */;
+      types?: string[];
+    }
   | { kind: 'stream'; conversationId: string; replyTo: string; text: string };
 
 export interface LiveBus {

@@ -61,10 +61,13 @@ export function createEvents(deps: { db: Db; jobs: JobRunner; bus: LiveBus; log:
 
   const listened = (type: string) => subscribers.some((s) => s.on.includes(type));
 
-  async function insert(tx: Queryable, events: EventInput[]): Promise<{ id: number; dispatch: boolean }[]> {
+  async function insert(
+    tx: Queryable,
+    events: EventInput[],
+  ): Promise<{ id: number; dispatch: boolean; type: string }[]> {
     if (events.length === 0) return [];
     await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
-    const out: { id: number; dispatch: boolean }[] = [];
+    const out: { id: number; dispatch: boolean; type: string }[] = [];
     for (const e of events) {
       // An event no subscriber listens to is stored for the feeds and is dispatched already.
       const dispatch = listened(e.type);
@@ -73,16 +76,20 @@ export function createEvents(deps: { db: Db; jobs: JobRunner; bus: LiveBus; log:
          VALUES ($1, $2, $3::text::jsonb, CASE WHEN $4 THEN NULL ELSE now() END) RETURNING id`,
         [e.type, e.conversationId ?? null, JSON.stringify(e.data ?? {}), dispatch],
       );
-      out.push({ id: Number(row?.id), dispatch });
+      out.push({ id: Number(row?.id), dispatch, type: e.type });
     }
     return out;
   }
 
-  async function announce(written: { id: number; dispatch: boolean }[]) {
+  async function announce(written: { id: number; dispatch: boolean; type: string }[]) {
     if (written.length === 0) return;
     // Failures here lose nothing: the events are stored, feeds poll, and the sweep dispatches.
     await bus
-      .publish({ kind: 'events', upTo: Math.max(...written.map((w) => w.id)) })
+      .publish({
+        kind: 'events',
+        upTo: Math.max(...written.map((w) => w.id)),
+        types: [...new Set(written.map((w) => w.type))],
+      })
       .catch((err) => log.warn({ err }, 'live bus'));
     for (const { id } of written.filter((w) => w.dispatch)) {
       await jobs
@@ -129,7 +136,7 @@ export function createEvents(deps: { db: Db; jobs: JobRunner; bus: LiveBus; log:
 
     /** Runs `fn` in a transaction; the events it emits are stored in it and announced after commit. */
     async transaction<T>(fn: (tx: Queryable, emit: Emit) => Promise<T>): Promise<T> {
-      const written: { id: number; dispatch: boolean }[] = [];
+      const written: { id: number; dispatch: boolean; type: string }[] = [];
       const result = await db.transaction(async (tx) => {
         const emit: Emit = async (...events) => {
           written.push(...(await insert(tx, events)));

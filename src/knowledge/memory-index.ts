@@ -1,0 +1,556 @@
+import type { Queryable } from '../platform/db/db.js';
+import { type ChunkKind, hashText } from './chunk.js';
+import { parseVector } from './embedder.js';
+import { loadIdf } from './embedding-store.js';
+import type { LocalHashEmbedder } from './local-embedder.js';
+import type { ArticleMeta, Candidate, PassageRow, RetrievalSource, SourceFilter } from './retrieve.js';
+import { tsQueryOf } from './retrieve.js';
+import { parseTsQuery, parseTsVector } from './tsvector.js';
+import type { ChunkHit } from './vector-search.js';
+
+/**
+ * The published knowledge base in this process's memory, for retrieval without a round trip:
+ * every chunk with its lexemes (as Postgres's full-text index holds them) and its lexical
+ * vector, the articles, the intent model's weights and the IDF. Postgres stays the truth: the
+ * index is rebuilt from it when the knowledge base changes, and every answer it gives is the
+ * one the SQL queries give (same candidates, same order), only without the database.
+ *
+ * Vectors and weights are kept as pgvector stores them (6 significant digits, float4) and the
+ * query is rounded the same way, so similarities match the database's to float precision.
+ */
+export interface MemoryIndex {
+  source: RetrievalSource;
+  stats: { articles: number; chunks: number; embeddings: number; lexemes: number; intentClasses: number; ms: number };
+}
+
+interface Built {
+  articles: ArticleMeta[];
+  articleIndex: Map<string, number>;
+  articlePublished: Uint8Array;
+  // Chunks, in id order.
+  chunkId: Float64Array;
+  chunkArticle: Int32Array;
+  chunkKind: ChunkKind[];
+  chunkPosition: Int32Array;
+  chunkLang: string[];
+  chunkContent: string[];
+  chunkSearch: string[];
+  chunkEmbedding: Int32Array;
+  chunkLength: Int32Array;
+  passagesOf: Map<number, number[]>;
+  // Lexical vectors, one per distinct embedded text: postings by dimension, and each vector's norm.
+  dims: number;
+  postOffsets: Int32Array;
+  postEmbedding: Int32Array;
+  postValue: Float32Array;
+  embeddingNorm: Float64Array;
+  // Lexemes: chunk postings with the number of positions.
+  lexemes: Map<string, number>;
+  lexOffsets: Int32Array;
+  lexChunk: Int32Array;
+  lexCount: Int32Array;
+  // The intent model, feature-major: the few features of a query each touch one contiguous row.
+  intent?: { classes: Int32Array; weights: Float32Array; bias: Float64Array; dims: number };
+  idf?: Float64Array;
+}
+
+/** A value as a pgvector literal stores it: 6 significant digits, then float4. */
+const stored = (x: number) => (x === 0 || !Number.isFinite(x) ? 0 : Math.fround(Number(x.toPrecision(6))));
+
+// ts_rank_cd's weight of an unweighted (D) lexeme, as Postgres computes it: 1 / (1 / 0.1f).
+const COVER = 1 / (1 / Math.fround(0.1));
+
+/** Builds the index from the database: the published articles, their chunks and the models. */
+export async function buildMemoryIndex(
+  db: Queryable,
+  options: {
+    embedder: LocalHashEmbedder;
+    model: { model: string; dims: number };
+    intentEmbedder?: LocalHashEmbedder;
+    fallback: RetrievalSource;
+  },
+): Promise<MemoryIndex> {
+  const started = performance.now();
+  const { embedder, model, intentEmbedder } = options;
+  const articleRows = await db.query<ArticleMeta & { status: string }>(
+    'SELECT id, title, lang, team, tags, status FROM articles ORDER BY id',
+  );
+  const articles: ArticleMeta[] = articleRows.map(({ status: _s, ...a }) => a);
+  const articleIndex = new Map(articles.map((a, i) => [a.id, i]));
+  const articlePublished = Uint8Array.from(articleRows, (a) => (a.status === 'published' ? 1 : 0));
+
+  // Every chunk (unknown terms are looked up over all of them, as the SQL does), and whether
+  // its embedding exists for the model (the SQL joins embeddings for vectors and passages).
+  const chunks = await db.query<{
+    id: number;
+    article_id: string;
+    kind: ChunkKind;
+    position: number;
+    lang: string;
+    content: string;
+    search_text: string;
+    content_hash: string;
+    tsv: string;
+    embedded: boolean;
+  }>(
+    `SELECT c.id::int AS id, c.article_id, c.kind, c.position, c.lang, c.content, c.search_text, c.content_hash,
+            c.tsv::text AS tsv, EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = c.content_hash AND e.model = $1) AS embedded
+     FROM chunks c ORDER BY c.id`,
+    [model.model],
+  );
+  const n = chunks.length;
+  const chunkId = new Float64Array(n);
+  const chunkArticle = new Int32Array(n);
+  const chunkPosition = new Int32Array(n);
+  const chunkEmbedding = new Int32Array(n).fill(-1);
+  const chunkLength = new Int32Array(n);
+  const chunkKind: ChunkKind[] = new Array(n);
+  const chunkLang: string[] = new Array(n);
+  const chunkContent: string[] = new Array(n);
+  const chunkSearch: string[] = new Array(n);
+  const passagesOf = new Map<number, number[]>();
+
+  // Lexical vectors are recomputed from the text whose hash the chunk carries (the same
+  // function made the stored vector); a text that no longer hashes the same is read instead.
+  const embeddingOf = new Map<string, number>();
+  const vectors: { index: Int32Array; value: Float32Array }[] = [];
+  const toRead: string[] = [];
+  const lexPostings = new Map<string, number[]>();
+  for (const [i, c] of chunks.entries()) {
+    const a = articleIndex.get(c.article_id) ?? -1;
+    chunkId[i] = Number(c.id);
+    chunkArticle[i] = a;
+    chunkKind[i] = c.kind;
+    chunkPosition[i] = c.position;
+    chunkLang[i] = c.lang;
+    chunkContent[i] = c.content;
+    chunkSearch[i] = c.search_text;
+    if (c.kind === 'passage') {
+      const list = passagesOf.get(a) ?? [];
+      list.push(i);
+      passagesOf.set(a, list);
+    }
+    const lexemes = parseTsVector(c.tsv);
+    let length = 0;
+    for (const [lexeme, count] of lexemes) {
+      length += count;
+      const p = lexPostings.get(lexeme) ?? [];
+      if (p.length === 0) lexPostings.set(lexeme, p);
+      p.push(i, count);
+    }
+    chunkLength[i] = length;
+    if (!c.embedded) continue;
+    let e = embeddingOf.get(c.content_hash);
+    if (e === undefined) {
+      e = vectors.length;
+      embeddingOf.set(c.content_hash, e);
+      const title = articles[a]?.title;
+      const text = c.kind === 'passage' ? `${title}\n${c.content}` : c.content;
+      if (title !== undefined && hashText(text) === c.content_hash) vectors.push(sparseStored(embedder.sparse(text)));
+      else {
+        vectors.push({ index: new Int32Array(0), value: new Float32Array(0) });
+        toRead.push(c.content_hash);
+      }
+    }
+    chunkEmbedding[i] = e;
+  }
+  for (let i = 0; i < toRead.length; i += 256) {
+    const rows = await db.query<{ content_hash: string; embedding: string }>(
+      'SELECT content_hash, embedding::text AS embedding FROM embeddings WHERE model = $1 AND content_hash = ANY($2::text[])',
+      [model.model, toRead.slice(i, i + 256)],
+    );
+    for (const r of rows) vectors[embeddingOf.get(r.content_hash) as number] = sparseOf(parseVector(r.embedding));
+  }
+
+  // Postings by dimension (compressed rows), vectors in increasing dimension order.
+  const dims = model.dims;
+  const postOffsets = new Int32Array(dims + 1);
+  const embeddingNorm = new Float64Array(vectors.length);
+  for (const [e, v] of vectors.entries()) {
+    let norm = 0;
+    for (let k = 0; k < v.index.length; k++) {
+      postOffsets[(v.index[k] as number) + 1]++;
+      norm += (v.value[k] as number) * (v.value[k] as number);
+    }
+    embeddingNorm[e] = Math.sqrt(norm);
+  }
+  for (let d = 0; d < dims; d++) postOffsets[d + 1] = (postOffsets[d + 1] as number) + (postOffsets[d] as number);
+  const total = postOffsets[dims] as number;
+  const postEmbedding = new Int32Array(total);
+  const postValue = new Float32Array(total);
+  const fill = postOffsets.slice(0, dims);
+  for (const [e, v] of vectors.entries()) {
+    for (let k = 0; k < v.index.length; k++) {
+      const at = fill[v.index[k] as number]++ as number;
+      postEmbedding[at] = e;
+      postValue[at] = v.value[k] as number;
+    }
+  }
+
+  const lexemes = new Map<string, number>();
+  const lexOffsets = new Int32Array(lexPostings.size + 1);
+  let lexTotal = 0;
+  for (const p of lexPostings.values()) lexTotal += p.length / 2;
+  const lexChunk = new Int32Array(lexTotal);
+  const lexCount = new Int32Array(lexTotal);
+  let at = 0;
+  for (const [lexeme, p] of lexPostings) {
+    lexemes.set(lexeme, lexemes.size);
+    for (let k = 0; k < p.length; k += 2) {
+      lexChunk[at] = p[k] as number;
+      lexCount[at] = p[k + 1] as number;
+      at++;
+    }
+    lexOffsets[lexemes.size] = at;
+  }
+
+  const idfRow = embedder.lexical ? await loadIdf(db, model.model) : undefined;
+  const built: Built = {
+    articles,
+    articleIndex,
+    articlePublished,
+    chunkId,
+    chunkArticle,
+    chunkKind,
+    chunkPosition,
+    chunkLang,
+    chunkContent,
+    chunkSearch,
+    chunkEmbedding,
+    chunkLength,
+    passagesOf,
+    dims,
+    postOffsets,
+    postEmbedding,
+    postValue,
+    embeddingNorm,
+    lexemes,
+    lexOffsets,
+    lexChunk,
+    lexCount,
+    ...(intentEmbedder ? { intent: await loadIntents(db, intentEmbedder, articleIndex) } : {}),
+    ...(idfRow ? { idf: Float64Array.from(idfRow.idf) } : {}),
+  };
+  return {
+    source: memorySource(built, db, options.fallback),
+    stats: {
+      articles: articles.length,
+      chunks: n,
+      embeddings: vectors.length,
+      lexemes: lexemes.size,
+      intentClasses: built.intent?.classes.length ?? 0,
+      ms: Math.round(performance.now() - started),
+    },
+  };
+}
+
+function sparseStored(v: { index: Int32Array; value: Float64Array }): { index: Int32Array; value: Float32Array } {
+  const order = Array.from(v.index.keys()).sort((a, b) => (v.index[a] as number) - (v.index[b] as number));
+  return {
+    index: Int32Array.from(order, (k) => v.index[k] as number),
+    value: Float32Array.from(order, (k) => stored(v.value[k] as number)),
+  };
+}
+
+function sparseOf(dense: number[]): { index: Int32Array; value: Float32Array } {
+  const index: number[] = [];
+  for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) index.push(i);
+  return { index: Int32Array.from(index), value: Float32Array.from(index, (i) => dense[i] as number) };
+}
+
+async function loadIntents(
+  db: Queryable,
+  embedder: LocalHashEmbedder,
+  articleIndex: Map<string, number>,
+): Promise<Built['intent']> {
+  const D = embedder.dims;
+  const rows: { article_id: string; bias: number; weights: string }[] = [];
+  // In pages: a thousand articles' weights as text are a few hundred megabytes at once.
+  for (let after = ''; ; ) {
+    const page = await db.query<{ article_id: string; bias: number; weights: string }>(
+      `SELECT article_id, bias, weights::text AS weights FROM article_intents
+       WHERE model = $1 AND article_id > $2 ORDER BY article_id LIMIT 64`,
+      [embedder.model, after],
+    );
+    rows.push(...page);
+    if (page.length < 64) break;
+    after = (page.at(-1) as { article_id: string }).article_id;
+  }
+  const known = rows.filter((r) => articleIndex.has(r.article_id));
+  const C = known.length;
+  const weights = new Float32Array(D * C);
+  const bias = new Float64Array(C);
+  const classes = new Int32Array(C);
+  for (const [c, r] of known.entries()) {
+    classes[c] = articleIndex.get(r.article_id) as number;
+    bias[c] = Math.fround(Number(r.bias));
+    const w = parseVector(r.weights);
+    for (let f = 0; f < D; f++) weights[f * C + c] = w[f] as number;
+    r.weights = '';
+  }
+  return { classes, weights, bias, dims: D };
+}
+
+/** Keeps the `limit` best of a stream of (key, tie) pairs: smaller key first, then smaller tie. */
+class TopK {
+  readonly items: number[] = [];
+  private keys: number[] = [];
+  private ties: number[] = [];
+  constructor(private readonly limit: number) {}
+  offer(item: number, key: number, tie: number) {
+    const n = this.keys.length;
+    if (n === this.limit) {
+      const lastKey = this.keys[n - 1] as number;
+      if (!(key < lastKey || (key === lastKey && tie < (this.ties[n - 1] as number)))) return;
+    }
+    let i = n;
+    while (i > 0) {
+      const k = this.keys[i - 1] as number;
+      if (k < key || (k === key && (this.ties[i - 1] as number) <= tie)) break;
+      i--;
+    }
+    this.keys.splice(i, 0, key);
+    this.ties.splice(i, 0, tie);
+    this.items.splice(i, 0, item);
+    if (this.keys.length > this.limit) {
+      this.keys.pop();
+      this.ties.pop();
+      this.items.pop();
+    }
+  }
+}
+
+/** Parsed to_tsquery / plainto_tsquery forms of unusual terms ("1,000", "up.i"), asked of Postgres once. */
+type TermParse = { query: string[] | null; plain: string[] };
+const SIMPLE_TERM = /^[\p{L}\p{N}]+$/u;
+
+function memorySource(b: Built, db: Queryable, fallback: RetrievalSource): RetrievalSource {
+  const parsed = new Map<string, TermParse>();
+
+  async function parse(terms: string[]): Promise<Map<string, TermParse>> {
+    const out = new Map<string, TermParse>();
+    const ask: string[] = [];
+    for (const t of terms) {
+      // A plain word is its own lexeme for the 'simple' configuration, in both parsers.
+      if (SIMPLE_TERM.test(t)) out.set(t, { query: [t], plain: [t] });
+      else if (parsed.has(t)) out.set(t, parsed.get(t) as TermParse);
+      else ask.push(t);
+    }
+    if (ask.length) {
+      const rows = await db.query<{ t: string; q: string; p: string }>(
+        `SELECT t, to_tsquery('simple', q)::text AS q, plainto_tsquery('simple', t)::text AS p
+         FROM unnest($1::text[], $2::text[]) AS x (t, q)`,
+        [ask, ask.map((t) => tsQueryOf([t]))],
+      );
+      if (parsed.size > 50_000) parsed.clear();
+      for (const r of rows) {
+        const q = parseTsQuery(r.q);
+        const p = parseTsQuery(r.p) ?? [];
+        const entry = { query: q && q.length <= 1 ? q : null, plain: p };
+        parsed.set(r.t, entry);
+        out.set(r.t, entry);
+      }
+    }
+    return out;
+  }
+
+  const passes = (c: number, filter: SourceFilter) => {
+    const a = b.chunkArticle[c] as number;
+    if (a < 0 || !b.articlePublished[a]) return false;
+    if (filter.lang !== null && b.chunkLang[c] !== filter.lang) return false;
+    return filter.tags === null || overlaps((b.articles[a] as ArticleMeta).tags, filter.tags);
+  };
+
+  // The nearest chunks and then the passages are scored against the same query vector.
+  const lastDistances = new WeakMap<number[], Float64Array>();
+
+  /** Cosine distance of every embedding to the query, as pgvector computes it (NaN for a zero vector). */
+  function distances(vector: number[]): Float64Array {
+    const cached = lastDistances.get(vector);
+    if (cached) return cached;
+    const q = new Float64Array(b.dims);
+    let qnorm = 0;
+    for (let d = 0; d < b.dims; d++) {
+      const x = stored(vector[d] ?? 0);
+      q[d] = x;
+      qnorm += x * x;
+    }
+    const dot = new Float64Array(b.embeddingNorm.length);
+    for (let d = 0; d < b.dims; d++) {
+      const x = q[d] as number;
+      if (x === 0) continue;
+      for (let k = b.postOffsets[d] as number, end = b.postOffsets[d + 1] as number; k < end; k++) {
+        const e = b.postEmbedding[k] as number;
+        dot[e] = (dot[e] as number) + x * (b.postValue[k] as number);
+      }
+    }
+    const qn = Math.sqrt(qnorm);
+    for (let e = 0; e < dot.length; e++) {
+      let s = (dot[e] as number) / ((b.embeddingNorm[e] as number) * qn);
+      if (s > 1) s = 1;
+      else if (s < -1) s = -1;
+      dot[e] = 1 - s;
+    }
+    lastDistances.set(vector, dot);
+    return dot;
+  }
+
+  return {
+    async idf() {
+      return b.idf;
+    },
+
+    async nearest(vector, filter, limit) {
+      const distance = distances(vector);
+      const top = new TopK(limit);
+      for (let c = 0; c < b.chunkId.length; c++) {
+        const e = b.chunkEmbedding[c] as number;
+        if (e < 0 || !passes(c, filter)) continue;
+        const dist = distance[e] as number;
+        // NaN (a zero vector) sorts after every number, as in Postgres.
+        top.offer(c, Number.isNaN(dist) ? Number.POSITIVE_INFINITY : dist, b.chunkId[c] as number);
+      }
+      return top.items.map(
+        (c): ChunkHit => ({
+          id: b.chunkId[c] as number,
+          article_id: (b.articles[b.chunkArticle[c] as number] as ArticleMeta).id,
+          kind: b.chunkKind[c] as ChunkKind,
+          content: b.chunkContent[c] as string,
+          search_text: b.chunkSearch[c] as string,
+          similarity: 1 - (distance[b.chunkEmbedding[c] as number] as number),
+        }),
+      );
+    },
+
+    async fullText(terms, filter, limit) {
+      const forms = await parse(terms);
+      const lexemes = new Set<number>();
+      for (const t of terms) {
+        const q = forms.get(t)?.query;
+        // A term Postgres reads as a phrase ("1,000"): its cover ranking is the database's to compute.
+        if (q === null) return fallback.fullText(terms, filter, limit);
+        for (const lexeme of q ?? []) {
+          const id = b.lexemes.get(lexeme);
+          if (id !== undefined) lexemes.add(id);
+        }
+      }
+      // ts_rank_cd with an OR query: every matching position is a cover of weight 0.1,
+      // normalised by log(1 + the document's length); Postgres returns it as float4.
+      const positions = new Map<number, number>();
+      for (const id of lexemes) {
+        for (let k = b.lexOffsets[id] as number, end = b.lexOffsets[id + 1] as number; k < end; k++) {
+          const c = b.lexChunk[k] as number;
+          positions.set(c, (positions.get(c) ?? 0) + (b.lexCount[k] as number));
+        }
+      }
+      const top = new TopK(limit);
+      const rank = new Map<number, number>();
+      for (const [c, count] of positions) {
+        if (!passes(c, filter)) continue;
+        let w = 0;
+        for (let i = 0; i < count; i++) w += COVER;
+        const r = Math.fround(w / Math.log((b.chunkLength[c] as number) + 1));
+        rank.set(c, r);
+        top.offer(c, -r, b.chunkId[c] as number);
+      }
+      return top.items.map(
+        (c): Candidate => ({
+          id: b.chunkId[c] as number,
+          article_id: (b.articles[b.chunkArticle[c] as number] as ArticleMeta).id,
+          kind: b.chunkKind[c] as ChunkKind,
+          content: b.chunkContent[c] as string,
+          search_text: b.chunkSearch[c] as string,
+          rank: rank.get(c) as number,
+        }),
+      );
+    },
+
+    async intentLogits(features, filter) {
+      const m = b.intent;
+      if (!m) return [];
+      const C = m.classes.length;
+      const logits = Float64Array.from(m.bias);
+      for (let f = 0; f < m.dims; f++) {
+        const x = stored(features[f] ?? 0);
+        if (x === 0) continue;
+        const row = f * C;
+        for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + x * (m.weights[row + c] as number);
+      }
+      const top = new TopK(20);
+      for (let c = 0; c < C; c++) {
+        const a = m.classes[c] as number;
+        const article = b.articles[a] as ArticleMeta;
+        if (!b.articlePublished[a]) continue;
+        if (filter.lang !== null && article.lang !== filter.lang) continue;
+        if (filter.tags !== null && !overlaps(article.tags, filter.tags)) continue;
+        top.offer(c, -(logits[c] as number), c);
+      }
+      return top.items.map((c) => ({
+        article_id: (b.articles[m.classes[c] as number] as ArticleMeta).id,
+        logit: logits[c] as number,
+      }));
+    },
+
+    async unknownTerms(terms) {
+      const forms = await parse(terms);
+      return terms.filter((t) => {
+        const plain = (forms.get(t) as TermParse).plain;
+        return plain.length === 0 || !someChunkHasAll(b, plain);
+      });
+    },
+
+    async articles(ids) {
+      return ids.flatMap((id) => {
+        const a = b.articleIndex.get(id);
+        return a === undefined ? [] : [b.articles[a] as ArticleMeta];
+      });
+    },
+
+    async passages(vector, ids) {
+      const distance = distances(vector);
+      const rows: PassageRow[] = [];
+      for (const id of ids) {
+        for (const c of b.passagesOf.get(b.articleIndex.get(id) ?? -1) ?? []) {
+          const e = b.chunkEmbedding[c] as number;
+          if (e < 0) continue;
+          rows.push({
+            id: b.chunkId[c] as number,
+            article_id: id,
+            position: b.chunkPosition[c] as number,
+            content: b.chunkContent[c] as string,
+            similarity: 1 - (distance[e] as number),
+          });
+        }
+      }
+      return rows.sort((x, y) => y.similarity - x.similarity || x.id - y.id);
+    },
+  };
+}
+
+function overlaps(a: string[], b: string[]): boolean {
+  return a.some((t) => b.includes(t));
+}
+
+function someChunkHasAll(b: Built, lexemes: string[]): boolean {
+  const lists = lexemes.map((l) => b.lexemes.get(l));
+  if (lists.some((id) => id === undefined)) return false;
+  const [first, ...rest] = (lists as number[]).sort(
+    (x, y) =>
+      (b.lexOffsets[x + 1] as number) -
+      (b.lexOffsets[x] as number) -
+      ((b.lexOffsets[y + 1] as number) - (b.lexOffsets[y] as number)),
+  );
+  let candidates = new Set<number>();
+  for (let k = b.lexOffsets[first as number] as number; k < (b.lexOffsets[(first as number) + 1] as number); k++)
+    candidates.add(b.lexChunk[k] as number);
+  for (const id of rest) {
+    const next = new Set<number>();
+    for (let k = b.lexOffsets[id] as number; k < (b.lexOffsets[id + 1] as number); k++) {
+      const c = b.lexChunk[k] as number;
+      if (candidates.has(c)) next.add(c);
+    }
+    candidates = next;
+    if (candidates.size === 0) return false;
+  }
+  return candidates.size > 0;
+}

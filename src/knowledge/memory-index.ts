@@ -60,7 +60,37 @@ const stored = (x: number) => (x === 0 || !Number.isFinite(x) ? 0 : Math.fround(
 // ts_rank_cd's weight of an unweighted (D) lexeme, as Postgres computes it: 1 / (1 / 0.1f).
 const COVER = 1 / (1 / Math.fround(0.1));
 
-/** Builds the index from the database: the published articles, their chunks and the models. */
+/** A chunk as the index takes it: its lexemes as Postgres's parser produced them, with position counts. */
+export interface IndexChunk {
+  id: number;
+  article_id: string;
+  kind: ChunkKind;
+  position: number;
+  lang: string;
+  content: string;
+  search_text: string;
+  content_hash: string;
+  lexemes: Map<string, number>;
+  /** Whether the model has a vector for it (the SQL joins embeddings for vectors and passages). */
+  embedded: boolean;
+}
+
+/** The intent model, feature-major (`weights[f * classes.length + c]`), values as stored. */
+export interface IndexIntents {
+  classes: string[];
+  weights: Float32Array;
+  bias: Float64Array;
+  dims: number;
+}
+
+export interface IndexRows {
+  articles: (ArticleMeta & { status: string })[];
+  chunks: IndexChunk[];
+  intents?: IndexIntents;
+  idf?: Float64Array;
+}
+
+/** Builds the index from the database: every article and chunk, the intent model and the IDF. */
 export async function buildMemoryIndex(
   db: Queryable,
   options: {
@@ -72,32 +102,67 @@ export async function buildMemoryIndex(
 ): Promise<MemoryIndex> {
   const started = performance.now();
   const { embedder, model, intentEmbedder } = options;
-  const articleRows = await db.query<ArticleMeta & { status: string }>(
+  const articles = await db.query<ArticleMeta & { status: string }>(
     'SELECT id, title, lang, team, tags, status FROM articles ORDER BY id',
   );
-  const articles: ArticleMeta[] = articleRows.map(({ status: _s, ...a }) => a);
-  const articleIndex = new Map(articles.map((a, i) => [a.id, i]));
-  const articlePublished = Uint8Array.from(articleRows, (a) => (a.status === 'published' ? 1 : 0));
-
-  // Every chunk (unknown terms are looked up over all of them, as the SQL does), and whether
-  // its embedding exists for the model (the SQL joins embeddings for vectors and passages).
-  const chunks = await db.query<{
-    id: number;
-    article_id: string;
-    kind: ChunkKind;
-    position: number;
-    lang: string;
-    content: string;
-    search_text: string;
-    content_hash: string;
-    tsv: string;
-    embedded: boolean;
-  }>(
+  // Every chunk: unknown terms are looked up over all of them, as the SQL does.
+  const rows = await db.query<Omit<IndexChunk, 'lexemes'> & { tsv: string }>(
     `SELECT c.id::int AS id, c.article_id, c.kind, c.position, c.lang, c.content, c.search_text, c.content_hash,
             c.tsv::text AS tsv, EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = c.content_hash AND e.model = $1) AS embedded
      FROM chunks c ORDER BY c.id`,
     [model.model],
   );
+  const chunks = rows.map(({ tsv, ...c }): IndexChunk => ({ ...c, lexemes: parseTsVector(tsv) }));
+  const idfRow = embedder.lexical ? await loadIdf(db, model.model) : undefined;
+  const index = await indexFromRows(
+    {
+      articles,
+      chunks,
+      ...(intentEmbedder ? { intents: await loadIntents(db, intentEmbedder) } : {}),
+      ...(idfRow ? { idf: Float64Array.from(idfRow.idf) } : {}),
+    },
+    {
+      embedder,
+      dims: model.dims,
+      db,
+      fallback: options.fallback,
+      readVectors: async (hashes) => {
+        const out = new Map<string, { index: Int32Array; value: Float32Array }>();
+        for (let i = 0; i < hashes.length; i += 256) {
+          const found = await db.query<{ content_hash: string; embedding: string }>(
+            'SELECT content_hash, embedding::text AS embedding FROM embeddings WHERE model = $1 AND content_hash = ANY($2::text[])',
+            [model.model, hashes.slice(i, i + 256)],
+          );
+          for (const r of found) out.set(r.content_hash, sparseOf(parseVector(r.embedding)));
+        }
+        return out;
+      },
+    },
+  );
+  index.stats.ms = Math.round(performance.now() - started);
+  return index;
+}
+
+/**
+ * The index over rows already read (the database's, or the bench's synthetic ones). Without a
+ * database, terms Postgres would parse specially are split on punctuation instead.
+ */
+export async function indexFromRows(
+  rows: IndexRows,
+  options: {
+    embedder: LocalHashEmbedder;
+    dims: number;
+    db?: Queryable;
+    fallback?: RetrievalSource;
+    readVectors?: (hashes: string[]) => Promise<Map<string, { index: Int32Array; value: Float32Array }>>;
+  },
+): Promise<MemoryIndex> {
+  const started = performance.now();
+  const { embedder } = options;
+  const articles: ArticleMeta[] = rows.articles.map(({ status: _s, ...a }) => a);
+  const articleIndex = new Map(articles.map((a, i) => [a.id, i]));
+  const articlePublished = Uint8Array.from(rows.articles, (a) => (a.status === 'published' ? 1 : 0));
+  const chunks = rows.chunks;
   const n = chunks.length;
   const chunkId = new Float64Array(n);
   const chunkArticle = new Int32Array(n);
@@ -130,9 +195,8 @@ export async function buildMemoryIndex(
       list.push(i);
       passagesOf.set(a, list);
     }
-    const lexemes = parseTsVector(c.tsv);
     let length = 0;
-    for (const [lexeme, count] of lexemes) {
+    for (const [lexeme, count] of c.lexemes) {
       length += count;
       const p = lexPostings.get(lexeme) ?? [];
       if (p.length === 0) lexPostings.set(lexeme, p);
@@ -154,16 +218,11 @@ export async function buildMemoryIndex(
     }
     chunkEmbedding[i] = e;
   }
-  for (let i = 0; i < toRead.length; i += 256) {
-    const rows = await db.query<{ content_hash: string; embedding: string }>(
-      'SELECT content_hash, embedding::text AS embedding FROM embeddings WHERE model = $1 AND content_hash = ANY($2::text[])',
-      [model.model, toRead.slice(i, i + 256)],
-    );
-    for (const r of rows) vectors[embeddingOf.get(r.content_hash) as number] = sparseOf(parseVector(r.embedding));
-  }
+  if (toRead.length && options.readVectors)
+    for (const [hash, v] of await options.readVectors(toRead)) vectors[embeddingOf.get(hash) as number] = v;
 
   // Postings by dimension (compressed rows), vectors in increasing dimension order.
-  const dims = model.dims;
+  const dims = options.dims;
   const postOffsets = new Int32Array(dims + 1);
   const embeddingNorm = new Float64Array(vectors.length);
   for (const [e, v] of vectors.entries()) {
@@ -204,7 +263,7 @@ export async function buildMemoryIndex(
     lexOffsets[lexemes.size] = at;
   }
 
-  const idfRow = embedder.lexical ? await loadIdf(db, model.model) : undefined;
+  const intents = rows.intents;
   const built: Built = {
     articles,
     articleIndex,
@@ -228,11 +287,20 @@ export async function buildMemoryIndex(
     lexOffsets,
     lexChunk,
     lexCount,
-    ...(intentEmbedder ? { intent: await loadIntents(db, intentEmbedder, articleIndex) } : {}),
-    ...(idfRow ? { idf: Float64Array.from(idfRow.idf) } : {}),
+    ...(intents
+      ? {
+          intent: {
+            classes: Int32Array.from(intents.classes, (id) => articleIndex.get(id) ?? -1),
+            weights: intents.weights,
+            bias: intents.bias,
+            dims: intents.dims,
+          },
+        }
+      : {}),
+    ...(rows.idf ? { idf: rows.idf } : {}),
   };
   return {
-    source: memorySource(built, db, options.fallback),
+    source: memorySource(built, options.db, options.fallback),
     stats: {
       articles: articles.length,
       chunks: n,
@@ -258,11 +326,7 @@ function sparseOf(dense: number[]): { index: Int32Array; value: Float32Array } {
   return { index: Int32Array.from(index), value: Float32Array.from(index, (i) => dense[i] as number) };
 }
 
-async function loadIntents(
-  db: Queryable,
-  embedder: LocalHashEmbedder,
-  articleIndex: Map<string, number>,
-): Promise<Built['intent']> {
+async function loadIntents(db: Queryable, embedder: LocalHashEmbedder): Promise<IndexIntents> {
   const D = embedder.dims;
   const rows: { article_id: string; bias: number; weights: string }[] = [];
   // In pages: a thousand articles' weights as text are a few hundred megabytes at once.
@@ -276,13 +340,12 @@ async function loadIntents(
     if (page.length < 64) break;
     after = (page.at(-1) as { article_id: string }).article_id;
   }
-  const known = rows.filter((r) => articleIndex.has(r.article_id));
-  const C = known.length;
+  const C = rows.length;
   const weights = new Float32Array(D * C);
   const bias = new Float64Array(C);
-  const classes = new Int32Array(C);
-  for (const [c, r] of known.entries()) {
-    classes[c] = articleIndex.get(r.article_id) as number;
+  const classes: string[] = [];
+  for (const [c, r] of rows.entries()) {
+    classes.push(r.article_id);
     bias[c] = Math.fround(Number(r.bias));
     const w = parseVector(r.weights);
     for (let f = 0; f < D; f++) weights[f * C + c] = w[f] as number;
@@ -324,7 +387,7 @@ class TopK {
 type TermParse = { query: string[] | null; plain: string[] };
 const SIMPLE_TERM = /^[\p{L}\p{N}]+$/u;
 
-function memorySource(b: Built, db: Queryable, fallback: RetrievalSource): RetrievalSource {
+function memorySource(b: Built, db?: Queryable, fallback?: RetrievalSource): RetrievalSource {
   const parsed = new Map<string, TermParse>();
 
   async function parse(terms: string[]): Promise<Map<string, TermParse>> {
@@ -336,7 +399,12 @@ function memorySource(b: Built, db: Queryable, fallback: RetrievalSource): Retri
       else if (parsed.has(t)) out.set(t, parsed.get(t) as TermParse);
       else ask.push(t);
     }
-    if (ask.length) {
+    if (ask.length && !db) {
+      for (const t of ask) {
+        const parts = t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+        out.set(t, { query: [parts.join('')].filter(Boolean), plain: parts });
+      }
+    } else if (ask.length && db) {
       const rows = await db.query<{ t: string; q: string; p: string }>(
         `SELECT t, to_tsquery('simple', q)::text AS q, plainto_tsquery('simple', t)::text AS p
          FROM unnest($1::text[], $2::text[]) AS x (t, q)`,
@@ -428,7 +496,7 @@ function memorySource(b: Built, db: Queryable, fallback: RetrievalSource): Retri
       for (const t of terms) {
         const q = forms.get(t)?.query;
         // A term Postgres reads as a phrase ("1,000"): its cover ranking is the database's to compute.
-        if (q === null) return fallback.fullText(terms, filter, limit);
+        if (q === null && fallback) return fallback.fullText(terms, filter, limit);
         for (const lexeme of q ?? []) {
           const id = b.lexemes.get(lexeme);
           if (id !== undefined) lexemes.add(id);
@@ -479,8 +547,8 @@ function memorySource(b: Built, db: Queryable, fallback: RetrievalSource): Retri
       const top = new TopK(20);
       for (let c = 0; c < C; c++) {
         const a = m.classes[c] as number;
+        if (a < 0 || !b.articlePublished[a]) continue;
         const article = b.articles[a] as ArticleMeta;
-        if (!b.articlePublished[a]) continue;
         if (filter.lang !== null && article.lang !== filter.lang) continue;
         if (filter.tags !== null && !overlaps(article.tags, filter.tags)) continue;
         top.offer(c, -(logits[c] as number), c);

@@ -13,8 +13,11 @@ export abstract class Embedder extends Embeddings {
 
 export function toVectorLiteral(v: ArrayLike<number>): string {
   let out = '[';
-  for (let i = 0; i < v.length; i++)
-    out += (i ? ',' : '') + (Number.isFinite(v[i]) ? Number(v[i]).toPrecision(6) : '0');
+  for (let i = 0; i < v.length; i++) {
+    const x = Number(v[i]);
+    // Local vectors are mostly zeros: a bare 0 spares toPrecision and the parser the digits.
+    out += (i ? ',' : '') + (x === 0 || !Number.isFinite(x) ? '0' : x.toPrecision(6));
+  }
   return `${out}]`;
 }
 

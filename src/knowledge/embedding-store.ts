@@ -54,15 +54,33 @@ export async function ensureEmbeddings(
   for (let i = 0; i < missing.length; i += BATCH) {
     const batch = missing.slice(i, i + BATCH);
     const vectors = await embedder.embedDocuments(batch.map((b) => b.text));
-    for (const [j, item] of batch.entries()) {
-      await db.query(
-        `INSERT INTO embeddings (content_hash, model, dims, embedding) VALUES ($1, $2, $3, $4::vector)
-         ON CONFLICT (content_hash, model) DO NOTHING`,
-        [item.hash, embedder.model, embedder.dims, toVectorLiteral(vectors[j] as number[])],
-      );
-    }
+    await insertEmbeddings(
+      db,
+      embedder,
+      batch.map((b, j) => ({ hash: b.hash, vector: vectors[j] as number[] })),
+    );
   }
   return missing.length;
+}
+
+/** Stores vectors in one statement (a row each costs a round trip and a parse on PGlite). */
+export async function insertEmbeddings(
+  db: Queryable,
+  embedder: Pick<Embedder, 'model' | 'dims'>,
+  rows: { hash: string; vector: ArrayLike<number> }[],
+) {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO embeddings (content_hash, model, dims, embedding)
+     SELECT h, $1, $2, v::vector FROM unnest($3::text[], $4::text[]) AS t(h, v)
+     ON CONFLICT (content_hash, model) DO NOTHING`,
+    [embedder.model, embedder.dims, rows.map((r) => r.hash), rows.map((r) => toVectorLiteral(r.vector))],
+  );
+}
+
+/** Drops a model's HNSW index, for a bulk load that builds it once at the end. */
+export async function dropVectorIndex(db: Db, model: string) {
+  await db.exec(`DROP INDEX IF EXISTS ${indexName(model)}`);
 }
 
 /** Drops vectors no chunk uses any more, and every vector of models other than `keep`. */

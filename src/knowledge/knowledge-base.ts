@@ -1,19 +1,12 @@
 import type { Db } from '../platform/db/db.js';
 import type { ArticleContent } from './article.js';
 import { createArticle, getArticle, updateArticle } from './articles.js';
-import { chunkArticle } from './chunk.js';
 import type { Embedder } from './embedder.js';
-import {
-  activeModel,
-  ensureEmbeddings,
-  ensureVectorIndex,
-  pruneEmbeddings,
-  refreshIdf,
-  setActiveModel,
-} from './embedding-store.js';
+import { activeModel, ensureVectorIndex, pruneEmbeddings, refreshIdf, setActiveModel } from './embedding-store.js';
 import { type FileProblem, readFolder } from './folder.js';
 import { type IndexStats, indexArticle } from './index-article.js';
 import { refreshIntentModel } from './intent-model.js';
+import { type LoadOptions, type LoadReport, loadArticles } from './load-articles.js';
 import { LocalHashEmbedder } from './local-embedder.js';
 import { buildMemoryIndex, type MemoryIndex } from './memory-index.js';
 import { createRetriever, defaultTuning, type Retriever, retrieverOver, sqlSource } from './retrieve.js';
@@ -141,51 +134,44 @@ export function knowledgeBase(db: Db, embedder: Embedder, options: { memoryIndex
       return stats;
     },
 
+    /**
+     * Loads parsed articles in bulk (see loadArticles), then refreshes the knowledge-base-wide
+     * parts once: each article is all or nothing.
+     */
+    async load(
+      items: { file: string; article: ArticleContent }[],
+      options: Omit<LoadOptions, 'save'> = {},
+    ): Promise<LoadReport> {
+      await ensureActive();
+      const report = await loadArticles(db, embedder, items, { ...options, save: kb.save });
+      if (report.touched) await afterIndexChange();
+      return report;
+    },
+
     /** Loads a folder: each file is all or nothing; the report lists every file that failed. */
     async importFolder(
       dir: string,
       options: { by?: string | null; onProgress?: Progress } = {},
     ): Promise<ImportReport> {
-      await ensureActive();
       const { articles, failed } = await readFolder(dir);
+      const loaded = await kb.load(articles, {
+        by: options.by,
+        onProgress: (done, total, phase, file) => {
+          if (phase === 'saving') options.onProgress?.(done, total, file);
+        },
+      });
       const report: ImportReport = {
         files: articles.length + failed.length,
         created: [],
         updated: [],
         unchanged: [],
         failed,
-        embedded: 0,
+        embedded: loaded.embedded,
       };
-      let touched = false;
-      for (const [i, { file, article }] of articles.entries()) {
-        // Embed first: when the model is unavailable the file fails whole, before anything is saved.
-        let stage = '(embedding)';
-        try {
-          if (article.status === 'published') {
-            const drafts = await chunkArticle(article);
-            report.embedded += await ensureEmbeddings(
-              db,
-              embedder,
-              drafts.map((d) => ({ hash: d.contentHash, text: d.embedText })),
-            );
-          }
-          stage = '(database)';
-          const { change } = await kb.save(article, {
-            by: options.by ?? 'import',
-            note: `imported from ${file}`,
-            sourcePath: file,
-          });
-          report[change].push(article.id);
-          stage = '(index)';
-          const stats = await indexArticle(db, embedder, article.id);
-          report.embedded += stats.embedded;
-          touched ||= stats.written > 0 || stats.removed > 0;
-        } catch (error) {
-          report.failed.push({ file, field: stage, reason: (error as Error).message });
-        }
-        options.onProgress?.(i + 1, articles.length, file);
+      for (const o of loaded.outcomes) {
+        if (o.change) report[o.change].push(o.id);
+        if (o.problem) report.failed.push(o.problem);
       }
-      if (touched) await afterIndexChange();
       return report;
     },
 

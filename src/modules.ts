@@ -17,7 +17,7 @@ import { surveysModule } from './surveys/index.js';
 import { webModule } from './web/index.js';
 
 export interface ServiceOptions {
-  /** Where the first admin's generated password is shown. */
+  /** Where the first admin's generated password and the first load's progress are shown. */
   print?: (text: string) => void;
   /** Channels beyond the REST API (tests add a fake one). */
   channels?: Channel[];
@@ -33,7 +33,7 @@ export interface ServiceOptions {
 export function buildService(options: ServiceOptions = {}) {
   return (platform: Platform) => {
     const auth = authModule(platform, { print: options.print });
-    const knowledge = knowledgeModule(platform, { kb: options.kb });
+    const knowledge = knowledgeModule(platform, { kb: options.kb, print: options.print });
     const bot = botModule(platform, knowledge.kb);
     // The REST response and the widget's live feed carry the bot's reply themselves.
     const inbox = inboxModule(platform, bot.decide, { deliveredOnStore: ['api', WIDGET_CHANNEL] });

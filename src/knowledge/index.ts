@@ -1,32 +1,39 @@
-import { existsSync } from 'node:fs';
-import { one } from '../platform/db/db.js';
 import { enqueueJob, jobIdFor } from '../platform/jobs/jobs.js';
 import type { Module, Platform } from '../platform/module.js';
 import { createEmbedder } from './embedders.js';
-import { importFolderJob, knowledgeJobs, reindexJob } from './jobs.js';
+import { folderSync } from './folder-sync.js';
+import { knowledgeJobs, reindexJob } from './jobs.js';
 import { type KnowledgeBase, knowledgeBase } from './knowledge-base.js';
 import { knowledgeRoutes } from './routes.js';
 
 export type { KnowledgeBase } from './knowledge-base.js';
 export type { Retrieval, RetrievedArticle } from './retrieve.js';
 
-/** The knowledge base: articles, their index and retrieval; loads the sample folder on a first start. */
-export function knowledgeModule(platform: Platform, options: { kb?: KnowledgeBase } = {}) {
+/**
+ * The knowledge base: articles, their index and retrieval; keeps the knowledge-base folder
+ * loaded (what is missing or changed, at every start, retried until done).
+ */
+export function knowledgeModule(
+  platform: Platform,
+  options: { kb?: KnowledgeBase; print?: (text: string) => void } = {},
+) {
   const { config, db, log, jobs } = platform;
   const kb = options.kb ?? knowledgeBase(db, createEmbedder(config));
+  const print = options.print ?? ((text: string) => process.stderr.write(text));
+  const folder = folderSync({
+    db,
+    kb,
+    log,
+    dir: config.KNOWLEDGE_BASE_DIR,
+    retryMs: config.KB_LOAD_RETRY_MS,
+    print: (line) => print(`${line}\n`),
+  });
   const module: Module = {
     name: 'knowledge',
     routes: () => knowledgeRoutes({ ...platform, kb }),
     jobs: knowledgeJobs(kb),
     async start() {
-      const count = (await one<{ n: number }>(db, 'SELECT count(*)::int AS n FROM articles'))?.n ?? 0;
-      if (count === 0 && config.LOAD_SAMPLE_KB && existsSync(config.KNOWLEDGE_BASE_DIR)) {
-        const report = await jobs.run<{ created: string[]; failed: unknown[] }>(importFolderJob.name, {
-          dir: config.KNOWLEDGE_BASE_DIR,
-          by: 'sample',
-        });
-        log.info({ articles: report.created.length, failed: report.failed.length }, 'loaded the knowledge base folder');
-      }
+      if (config.LOAD_SAMPLE_KB) await folder.start();
       if (await kb.needsReindex()) {
         log.warn(
           { model: kb.embedder.model },
@@ -35,6 +42,18 @@ export function knowledgeModule(platform: Platform, options: { kb?: KnowledgeBas
         await enqueueJob(jobs, reindexJob, {}, { jobId: jobIdFor('reindex', kb.embedder.model) });
       }
     },
+    stop: () => folder.stop(),
+    // Articles still missing leave the service degraded, not unready: it answers what it has and
+    // hands the rest to people, where a 503 would take it out of the load balancer altogether.
+    readiness() {
+      const { badFiles, ...status } = folder.status();
+      return {
+        ok: status.state !== 'incomplete' && status.state !== 'loading',
+        essential: false,
+        ...status,
+        badFiles: badFiles.map((f) => f.file),
+      };
+    },
   };
-  return { kb, module };
+  return { kb, module, folder };
 }

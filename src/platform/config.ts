@@ -58,6 +58,9 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   KNOWLEDGE_BASE_DIR: z.string().default('./knowledge-base'),
   LOAD_SAMPLE_KB: bool.default(true),
+  // Articles of the folder that could not load (embedding endpoint down) are tried again after
+  // this long, doubling up to 16 times as long, until all are in.
+  KB_LOAD_RETRY_MS: z.coerce.number().int().min(50).default(15_000),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   CHAT_MODEL: z.string().default('gpt-4o-mini'),

@@ -22,6 +22,16 @@ export interface Platform {
   lifecycle: { draining: boolean };
 }
 
+/**
+ * A module's part of /readyz. `essential`: while it fails the service is not ready (503); a
+ * failing check that is not essential makes it 'degraded' (200: it still serves, worse).
+ */
+export interface ReadinessCheck {
+  ok: boolean;
+  essential: boolean;
+  [detail: string]: unknown;
+}
+
 /** What a module declares; `compose()` wires each part into the core. */
 export interface Module {
   name: string;
@@ -33,6 +43,8 @@ export interface Module {
   subscribers?: Subscriber[];
   /** Once the database, jobs and events are up, in module order (loading the sample, recovery). */
   start?: () => Promise<void>;
+  /** Checked on every /readyz, under the module's name. */
+  readiness?: () => ReadinessCheck | Promise<ReadinessCheck>;
   /** At shutdown, in reverse order, before jobs and the database close. */
   stop?: () => Promise<void>;
 }

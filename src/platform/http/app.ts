@@ -103,7 +103,7 @@ export function createApp(platform: Platform, modules: Module[] = []) {
       c.res.headers.set('content-security-policy', defaultCsp(c.req.path));
   });
 
-  app.route('/', systemRoutes(platform));
+  app.route('/', systemRoutes(platform, modules));
   for (const m of modules) if (m.routes) app.route('/', m.routes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {

@@ -4,7 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { swaggerUI } from '@hono/swagger-ui';
 import { Hono } from 'hono';
 import { pendingMigrations } from '../db/migrate.js';
-import type { Platform } from '../module.js';
+import type { Module, Platform, ReadinessCheck } from '../module.js';
 import type { AppEnv } from './env.js';
 import { hasMetricsToken } from './metrics-access.js';
 import { Problem, problems } from './problem.js';
@@ -22,7 +22,7 @@ async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?:
 }
 
 /** Health, readiness, metrics and the API docs page. */
-export function systemRoutes(deps: Platform) {
+export function systemRoutes(deps: Platform, modules: Module[] = []) {
   const app = new Hono<AppEnv>();
 
   app.get('/livez', (c) => c.json({ status: 'ok' }));
@@ -33,16 +33,26 @@ export function systemRoutes(deps: Platform) {
       check(() => deps.jobs.ping()),
       check(async () => (await pendingMigrations(deps.db)).length === 0),
     ]);
+    const own: Record<string, ReadinessCheck> = {};
+    for (const m of modules) {
+      if (!m.readiness) continue;
+      try {
+        own[m.name] = await m.readiness();
+      } catch (error) {
+        own[m.name] = { ok: false, essential: true, error: (error as Error).message };
+      }
+    }
     const checks = {
       database: { ...database, backend: deps.db.kind },
       jobs: { ...jobs, backend: deps.jobs.kind },
       migrations,
+      ...own,
     };
-    const ready = !deps.lifecycle.draining && database.ok && jobs.ok && migrations.ok;
-    return c.json(
-      { status: ready ? 'ready' : deps.lifecycle.draining ? 'draining' : 'not_ready', checks },
-      ready ? 200 : 503,
-    );
+    const failing = Object.values(own).filter((c) => !c.ok);
+    const ready =
+      !deps.lifecycle.draining && database.ok && jobs.ok && migrations.ok && !failing.some((c) => c.essential);
+    const status = deps.lifecycle.draining ? 'draining' : !ready ? 'not_ready' : failing.length ? 'degraded' : 'ready';
+    return c.json({ status, checks }, ready ? 200 : 503);
   });
 
   app.get('/metrics', async (c) => {

@@ -1,37 +1,124 @@
 /**
  * npm run chat — talk to the bot in a terminal with the current configuration (models,
- * thresholds). On the embedded default it loads KNOWLEDGE_BASE_DIR into a throw-away
- * database (the server may own the data folder); with DATABASE_URL it uses that database.
- * Each reply shows its confidence and citations; a hand-off shows its reason.
+ * thresholds). On the embedded default it opens the service's own data folder when the service
+ * is not running (loading what the folder sync would), else a throw-away copy of the knowledge
+ * base from a snapshot cached beside it (built once per knowledge base and code version); with
+ * DATABASE_URL it uses that database. Each reply shows its confidence and citations; a hand-off
+ * shows its reason.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import pino from 'pino';
 import { botFor } from '../src/bot/bot.js';
+import { createEmbedder } from '../src/knowledge/embedders.js';
 import { buildService } from '../src/modules.js';
 import { compose } from '../src/platform/compose.js';
 import { loadConfig } from '../src/platform/config.js';
-import { migrate } from '../src/platform/db/migrate.js';
+import { claimDataDir, DataDirInUseError } from '../src/platform/db/data-dir-lock.js';
+import type { Db } from '../src/platform/db/db.js';
+import { loadMigrations, migrate } from '../src/platform/db/migrate.js';
+import { openDatabase } from '../src/platform/db/open.js';
+import { openPglite } from '../src/platform/db/pglite.js';
 import { openPostgres } from '../src/platform/db/postgres.js';
-import { throwawayDatabase } from '../src/platform/db/throwaway.js';
 import { Problem } from '../src/platform/http/problem.js';
 
+const started = performance.now();
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 
-const db = config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : await throwawayDatabase();
-await migrate(db);
-const service = await compose(config, pino({ level: 'silent' }), buildService({ print: () => {} }), {
-  db,
-  prefix: `sanad-chat-${process.pid}`,
-});
-const { kb, inbox } = service;
-if (!config.DATABASE_URL) {
-  const report = await kb.importFolder(config.KNOWLEDGE_BASE_DIR);
-  console.log(
-    dim(`loaded ${report.created.length} articles from ${config.KNOWLEDGE_BASE_DIR} into a throw-away database`),
-  );
+/** Files whose content decides what a loaded knowledge base looks like in the database. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
+
+/** Names the snapshot: the folder's articles, the migrations, the embedder and the indexing code. */
+async function snapshotKey(): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(createEmbedder(config).model);
+  for (const m of await loadMigrations()) hash.update(m.version).update(m.sql);
+  const code = new URL('../src/', import.meta.url).pathname;
+  for (const f of [
+    ...filesUnder(config.KNOWLEDGE_BASE_DIR),
+    ...filesUnder(join(code, 'knowledge')),
+    ...filesUnder(join(code, 'text')),
+  ]) {
+    hash.update(f).update(readFileSync(f));
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
+let release = () => {};
+interface Opened {
+  db: Db;
+  where: string;
+  /** Run the folder sync (the service's folder, or a fresh copy). */
+  sync: boolean;
+  /** Where to cache the loaded copy. */
+  snapshot?: string;
+}
+
+async function openChatDatabase(): Promise<Opened> {
+  if (config.DATABASE_URL) {
+    const db = await openPostgres(config.DATABASE_URL);
+    await migrate(db);
+    return { db, where: 'the configured Postgres', sync: false };
+  }
+  try {
+    release = claimDataDir(config.DATA_DIR);
+    return { db: await openDatabase(config), where: `the service's data folder ${config.DATA_DIR}`, sync: true };
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+  }
+  // The service owns the folder: a copy of the knowledge base in memory, from the cached snapshot.
+  const cacheDir = join(config.DATA_DIR, 'cache');
+  const file = join(cacheDir, `chat-${await snapshotKey()}.tar.gz`);
+  if (existsSync(file)) {
+    const db = await openPglite(undefined, { loadDataDir: new Blob([readFileSync(file)]) });
+    return { db, where: 'a copy of the knowledge base (the service owns the data folder)', sync: false };
+  }
+  console.log(dim('the service owns the data folder: building a copy of the knowledge base once …'));
+  const db = await openPglite();
+  await migrate(db);
+  return { db, where: 'a fresh copy of the knowledge base (cached for next time)', sync: true, snapshot: file };
+}
+
+async function saveSnapshot(db: Db, file: string) {
+  if (!db.dump) return;
+  mkdirSync(join(file, '..'), { recursive: true });
+  for (const old of readdirSync(join(file, '..'))) {
+    if (old.startsWith('chat-') && old.endsWith('.tar.gz')) rmSync(join(file, '..', old), { force: true });
+  }
+  const temp = `${file}.${process.pid}`;
+  writeFileSync(temp, Buffer.from(await (await db.dump()).arrayBuffer()));
+  renameSync(temp, file);
+}
+
+const opened = await openChatDatabase();
+const { db } = opened;
+const service = await compose(
+  config,
+  pino({ level: 'silent' }),
+  buildService({ print: (text) => process.stdout.write(dim(text)) }),
+  { db, prefix: `sanad-chat-${process.pid}` },
+);
+const { kb, inbox } = service;
+if (opened.sync) await service.knowledgeFolder.start();
+if (opened.snapshot) await saveSnapshot(db, opened.snapshot);
+const articles = (
+  await db.query<{ n: number }>("SELECT count(*)::int AS n FROM articles WHERE status = 'published'")
+)[0]?.n;
+console.log(
+  dim(
+    `${articles} published articles from ${opened.where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  ),
+);
 const bot = botFor({ kb, config, log: pino({ level: 'silent' }) });
 console.log(
   dim(
@@ -85,3 +172,4 @@ for await (const line of rl) {
 rl.close();
 await service.close();
 await db.close();
+release();

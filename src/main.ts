@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildService } from './modules.js';
 import { type Config, ConfigError, loadConfig } from './platform/config.js';
 import { DataDirInUseError } from './platform/db/data-dir-lock.js';
@@ -16,6 +18,11 @@ async function main() {
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
+  const started = performance.now();
+  if (!config.DATABASE_URL && !existsSync(join(config.DATA_DIR, 'pglite'))) {
+    // PGlite's initdb is the one silent step of a first start: say what is going on.
+    process.stderr.write(`\n  First start: creating the embedded database in ${config.DATA_DIR} …\n`);
+  }
   let running: Running<unknown>;
   try {
     running = await startService(config, log, buildService());
@@ -37,7 +44,8 @@ async function main() {
   );
   // The one line a newcomer needs, outside the JSON log.
   process.stdout.write(
-    `\n  Open http://localhost:${running.port}/ : the demo shop with the chat in Arabic (/?locale=en for English).\n  API docs: http://localhost:${running.port}/docs\n\n`,
+    `\n  Ready in ${((performance.now() - started) / 1000).toFixed(1)} s.` +
+      `\n  Open http://localhost:${running.port}/ : the demo shop with the chat in Arabic (/?locale=en for English).\n  API docs: http://localhost:${running.port}/docs\n\n`,
   );
   let stopping = false;
   const shutdown = async (signal: string) => {

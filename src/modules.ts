@@ -47,6 +47,8 @@ export function buildService(options: ServiceOptions = {}) {
     ]);
     return {
       kb: knowledge.kb,
+      /** The knowledge-base folder's loader (npm run chat runs it on the service's data folder). */
+      knowledgeFolder: knowledge.folder,
       decide: bot.decide,
       inbox,
       surveys: feedback.surveys,

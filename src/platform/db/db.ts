@@ -16,6 +16,8 @@ export interface Db extends Queryable {
   exec(text: string): Promise<void>;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PGlite only: the whole database as a gzipped tarball, for `openPglite(…, { loadDataDir })`. */
+  dump?(): Promise<Blob>;
 }
 
 export async function one<T extends object>(q: Queryable, text: string, params?: unknown[]): Promise<T | undefined> {

@@ -2,9 +2,16 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db, Queryable } from './db.js';
 
-/** Opens PGlite with pgvector; `dataDir` undefined means in memory (tests, eval). */
-export async function openPglite(dataDir?: string): Promise<Db> {
-  const pg = await PGlite.create({ dataDir: dataDir ?? 'memory://', extensions: { vector } });
+/**
+ * Opens PGlite with pgvector; `dataDir` undefined means in memory (tests, eval). `loadDataDir`
+ * starts it from a snapshot (`dump()`), which skips PGlite's initdb, the slow part of a first open.
+ */
+export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Db> {
+  const pg = await PGlite.create({
+    dataDir: dataDir ?? 'memory://',
+    extensions: { vector },
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
   await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T extends object>(text: string, params: unknown[] = []) {
@@ -25,5 +32,6 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     async close() {
       if (!pg.closed) await pg.close();
     },
+    dump: () => pg.dumpDataDir('gzip') as Promise<Blob>,
   };
 }

@@ -110,7 +110,9 @@ describe('loading the knowledge-base folder with the embedding endpoint failing'
       const degraded = await readyz(service);
       expect(degraded.status).toBe(200);
       expect(degraded.body.status).toBe('degraded');
-      expect(degraded.body.checks.knowledge).toMatchObject({ ok: false, state: 'incomplete', total: SAMPLE });
+      expect(degraded.body.checks.knowledge).toMatchObject({ ok: false, total: SAMPLE });
+      // 'loading' when a retry round happens to be running as it is asked.
+      expect(degraded.body.checks.knowledge.state).toMatch(/^(incomplete|loading)$/);
       expect(degraded.body.checks.knowledge.loaded).toBe(loadedFirst);
       expect(degraded.body.checks.knowledge.missing.length).toBeGreaterThan(0);
 

@@ -60,6 +60,7 @@ export function chatApi(base: string) {
       const problem = (await response.json().catch(() => ({}))) as { type?: string; detail?: string };
       throw new ApiError(response.status, problem.type ?? '', problem.detail ?? response.statusText);
     }
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 
@@ -88,6 +89,8 @@ export function chatApi(base: string) {
         token,
         body,
       ),
+    typing: (token: string, conversationId: string) =>
+      call<void>('POST', `/v1/conversations/${encodeURIComponent(conversationId)}/typing`, token),
     feedUrl: (conversationId: string) => `${base}/v1/conversations/${encodeURIComponent(conversationId)}/feed`,
   };
 }

@@ -37,6 +37,10 @@ const SEND_ICON =
 
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
+// Typing is announced at most this often, and an agent's shown this long after their last announcement.
+const TYPING_EVERY_MS = 3_000;
+const TYPING_SHOWN_MS = 7_000;
+
 const newId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
@@ -58,6 +62,9 @@ export class Chat {
   private readonly messages = new Map<string, ChatMessage>();
   private readonly earlier: { id: string; messages: ChatMessage[] }[] = [];
   private readonly streaming = new Map<string, string>();
+  // The agent typing (their name), until their message arrives or a few quiet seconds pass.
+  private agentTyping: { name: string; timer: ReturnType<typeof setTimeout> } | undefined;
+  private lastTyping = 0;
   private readonly rated = new Map<string, boolean>();
   // Survey answers given here (by message id), or the polite refusal the server gave.
   private readonly surveyed = new Map<string, string>();
@@ -157,6 +164,7 @@ export class Chat {
       placeholder: t.placeholder,
       dir: 'auto',
     }) as HTMLTextAreaElement;
+    this.input.addEventListener('input', () => this.announceTyping());
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
@@ -240,9 +248,39 @@ export class Chat {
         nodes.push(node);
       }
     }
+    if (this.agentTyping) {
+      nodes.push(h('div', { class: 'typing' }, h('bdi', {}, this.agentTyping.name || t.agent), ` ${t.typing}`));
+    }
     this.log.replaceChildren(...nodes);
     this.log.scrollTop = this.log.scrollHeight;
     this.renderStatus();
+  }
+
+  /** Tells the agent the customer is writing: only while a person holds or awaits the conversation. */
+  private announceTyping() {
+    const session = this.session;
+    const now = Date.now();
+    if (!session?.conversationId || !this.input.value.trim()) return;
+    if (this.status !== 'waiting_human' && this.status !== 'assigned') return;
+    if (now - this.lastTyping < TYPING_EVERY_MS) return;
+    this.lastTyping = now;
+    void this.options.api.typing(session.token, session.conversationId).catch(() => undefined);
+  }
+
+  private showAgentTyping(name: string | null) {
+    if (this.agentTyping) clearTimeout(this.agentTyping.timer);
+    const timer = setTimeout(() => {
+      this.agentTyping = undefined;
+      this.renderMessages();
+    }, TYPING_SHOWN_MS);
+    this.agentTyping = { name: name ?? '', timer };
+    this.renderMessages();
+  }
+
+  private stopAgentTyping() {
+    if (!this.agentTyping) return;
+    clearTimeout(this.agentTyping.timer);
+    this.agentTyping = undefined;
   }
 
   private bubble(kind: string, who: string, html: string): HTMLElement {
@@ -418,6 +456,11 @@ export class Chat {
       void this.load();
       return;
     }
+    if (e.event === 'typing') {
+      const who = e.data as { role?: string; name?: string | null };
+      if (who.role === 'agent') this.showAgentTyping(who.name ?? null);
+      return;
+    }
     if (e.event === 'reply.streaming') {
       const { replyTo, text } = e.data as { replyTo: string; text: string };
       this.streaming.set(replyTo, text);
@@ -434,6 +477,7 @@ export class Chat {
       if (data.channelMessageId) this.messages.delete(`pending:${data.channelMessageId}`);
       this.messages.set(data.id, data as ChatMessage);
       if (data.replyTo) this.streaming.delete(data.replyTo);
+      if (data.role === 'agent') this.stopAgentTyping();
       this.renderMessages();
     } else if (data.status && e.event.startsWith('conversation.')) {
       this.status = data.status;

@@ -35,6 +35,7 @@ header button { background: transparent; border: 0; color: inherit; font-size: 2
 .msg.bot, .msg.welcome { align-self: flex-start; background: var(--bot); border-end-start-radius: 4px; }
 .msg.agent { align-self: flex-start; background: var(--agent); border-end-start-radius: 4px; }
 .msg.streaming { opacity: .8; }
+.typing { align-self: flex-start; font-size: 12px; color: var(--muted); font-style: italic; }
 .msg.failed { outline: 2px solid #c0392b; }
 .body p, .body ul, .body ol { margin: 0 0 6px; unicode-bidi: plaintext; } .body p:last-child { margin-bottom: 0; }
 .body ul, .body ol { padding-inline-start: 20px; } .body li { unicode-bidi: plaintext; }

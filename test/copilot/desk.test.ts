@@ -10,6 +10,7 @@ import { createStaff } from '../../src/auth/staff.js';
 import type { Channel, OutboundMessage } from '../../src/channels/index.js';
 import { testDeps } from '../helpers/backends.js';
 import { type App, call } from '../helpers/http.js';
+import { readSse } from '../helpers/sse.js';
 
 const PASSWORD = 'a long enough password 123';
 const sent: OutboundMessage[] = [];
@@ -371,5 +372,53 @@ describe('templates', () => {
     const templateId = list.templates[0]?.id;
     expect((await as(huda, 'DELETE', `/v1/templates/${templateId}`)).status).toBe(204);
     expect((await as(huda, 'DELETE', `/v1/templates/${templateId}`)).status).toBe(404);
+  });
+});
+
+describe('typing', () => {
+  it("the agent sees the customer typing and the customer the agent, on the conversation's feed only", async () => {
+    const huda = await agent('Huda');
+    const id = await handedOff('أبي أكلم موظف بخصوص طلبي');
+    const { token } = await createCustomerToken(deps.db, id, 1);
+    const agentFeed = readSse(await as(huda, 'GET', `/v1/conversations/${id}/feed`));
+    const customerFeed = readSse(await call(app, 'GET', `/v1/conversations/${id}/feed`, { key: token }));
+    const wholeFeed = readSse(await as(huda, 'GET', '/v1/feed'));
+    try {
+      await Promise.all([agentFeed, customerFeed, wholeFeed].map((f) => f.until((e) => e.event === 'ready')));
+      // Before claiming, the agent may not speak to the customer, typing included.
+      const early = await as(huda, 'POST', `/v1/conversations/${id}/typing`);
+      expect(early.status).toBe(403);
+      expect(((await early.json()) as { type: string }).type).toMatch(/not-assigned$/);
+
+      expect((await call(app, 'POST', `/v1/conversations/${id}/typing`, { key: token })).status).toBe(204);
+      const heard = await agentFeed.until((e) => e.event === 'typing');
+      expect(JSON.parse(heard.find((e) => e.event === 'typing')?.data ?? '{}')).toMatchObject({
+        conversationId: id,
+        role: 'customer',
+      });
+
+      expect((await as(huda, 'POST', `/v1/conversations/${id}/assign`, {})).status).toBe(200);
+      expect((await as(huda, 'POST', `/v1/conversations/${id}/typing`)).status).toBe(204);
+      const seen = await customerFeed.until((e) => e.event === 'typing');
+      const typing = seen.filter((e) => e.event === 'typing').map((e) => JSON.parse(e.data));
+      // The customer hears the agent (by name), never their own keystrokes.
+      expect(typing).toEqual([{ conversationId: id, role: 'agent', name: 'Huda' }]);
+      // The whole-service feed carries the assignment, and no keystrokes.
+      await wholeFeed.until((e) => e.event === 'conversation.assigned' && e.data.includes(id));
+      expect(wholeFeed.seen.some((e) => e.event === 'typing')).toBe(false);
+    } finally {
+      await Promise.all([agentFeed.close(), customerFeed.close(), wholeFeed.close()]);
+    }
+  });
+
+  it('a stranger to the conversation gets 404, and a resolved conversation announces nothing', async () => {
+    const id = await handedOff('I want to talk to someone please', 'en', 'Sam');
+    const other = await handedOff('I need a person', 'en', 'Lee');
+    const { token } = await createCustomerToken(deps.db, other, 1);
+    expect((await call(app, 'POST', `/v1/conversations/${id}/typing`, { key: token })).status).toBe(404);
+    const huda = await agent('Huda');
+    expect((await as(huda, 'POST', `/v1/conversations/${id}/assign`, {})).status).toBe(200);
+    expect((await as(huda, 'POST', `/v1/conversations/${id}/resolve`)).status).toBe(200);
+    expect((await as(huda, 'POST', `/v1/conversations/${id}/typing`)).status).toBe(204);
   });
 });

@@ -1,11 +1,12 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { visibleConversation } from '../../inbox/visibility.js';
-import type { LiveNote } from '../../platform/events/bus.js';
+import type { ConversationNote } from '../../platform/events/bus.js';
 import { type FeedScope, liveFeed, resumeFrom } from '../../platform/events/feed.js';
 import type { StoredEvent } from '../../platform/events/outbox.js';
 import type { Role } from '../../platform/http/caller.js';
 import type { AppEnv } from '../../platform/http/env.js';
+import { Problem } from '../../platform/http/problem.js';
 import { problemResponse, route } from '../../platform/http/route.js';
 import type { Platform } from '../../platform/module.js';
 
@@ -48,7 +49,7 @@ function customerView(event: StoredEvent): Record<string, unknown> | null {
 
 const sseResponse = {
   description:
-    'text/event-stream: each stored event with its id (resume with Last-Event-ID or ?after=), `reply.streaming` (no id) while a reply is produced, `ready` once caught up, and `reset` when the id to resume from is no longer kept (reload, then follow)',
+    "text/event-stream: each stored event with its id (resume with Last-Event-ID or ?after=), `reply.streaming` (no id) while a reply is produced, `typing` (no id; one conversation's feed only) when the customer or the assigned agent is typing, `ready` once caught up, and `reset` when the id to resume from is no longer kept (reload, then follow)",
   content: { 'text/event-stream': { schema: z.string() } },
 };
 const afterQuery = z.object({
@@ -90,12 +91,13 @@ export function feedRoutes(platform: Platform) {
             params: [principal.id],
           },
           project: (e) => ({ ...e.data, conversationId: e.conversationId }),
-          streams: (note) => owns(note.conversationId),
+          streams: (note) => note.kind === 'stream' && owns(note.conversationId),
         }) as never;
       }
+      // Typing belongs to one conversation's feed: the whole-service feed would carry every keystroke.
       return follow(c, {
         project: (e) => ({ ...e.data, conversationId: e.conversationId }),
-        streams: () => true,
+        streams: (note) => note.kind === 'stream',
       }) as never;
     },
   );
@@ -119,7 +121,7 @@ export function feedRoutes(platform: Platform) {
       const { id } = c.req.valid('param');
       const conversation = await visibleConversation(c, db, id);
       const customer = Boolean(c.get('customer'));
-      const mine = (note: Extract<LiveNote, { kind: 'stream' }>) => note.conversationId === conversation.id;
+      const mine = (note: ConversationNote) => note.conversationId === conversation.id;
       return follow(
         c,
         customer
@@ -129,7 +131,8 @@ export function feedRoutes(platform: Platform) {
                 params: [conversation.id, CUSTOMER_EVENTS],
               },
               project: customerView,
-              streams: mine,
+              // The customer hears the agent typing, not their own keystrokes.
+              streams: (note) => mine(note) && (note.kind === 'stream' || note.role === 'agent'),
             }
           : {
               filter: { sql: 'e.conversation_id = $3', params: [conversation.id] },
@@ -139,5 +142,47 @@ export function feedRoutes(platform: Platform) {
       ) as never;
     },
   );
+  app.openapi(
+    route(
+      { roles: STAFF, customer: true },
+      {
+        method: 'post',
+        path: '/v1/conversations/{id}/typing',
+        tags: ['live feed'],
+        summary: 'Say the customer, or the agent the conversation is assigned to, is typing (send every few seconds)',
+        description:
+          "Followers of the conversation's feed get a `typing` event (the customer hears only the agent). Nothing is stored.",
+        request: {
+          params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) }),
+        },
+        responses: {
+          204: { description: 'Announced (or nothing to announce: the conversation is over)' },
+          403: problemResponse('Staff: the conversation is not assigned to you (not-assigned)'),
+          404: problemResponse('No conversation with this id that the caller may see'),
+        },
+      },
+    ),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const conversation = await visibleConversation(c, db, id);
+      if (conversation.status === 'resolved' || conversation.status === 'closed') return c.body(null, 204);
+      if (c.get('customer')) {
+        await bus.publish({ kind: 'typing', conversationId: conversation.id, role: 'customer', name: null });
+        return c.body(null, 204);
+      }
+      const principal = c.get('principal');
+      if (principal?.kind !== 'staff' || conversation.assigned_to !== principal.id) {
+        throw new Problem(
+          403,
+          'not-assigned',
+          'The conversation is not assigned to you',
+          'Claim the conversation first: only the agent who holds it speaks to the customer.',
+        );
+      }
+      await bus.publish({ kind: 'typing', conversationId: conversation.id, role: 'agent', name: principal.name });
+      return c.body(null, 204);
+    },
+  );
+
   return app;
 }

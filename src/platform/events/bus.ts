@@ -3,16 +3,21 @@ import type { Logger } from '../log.js';
 
 /**
  * What live feeds hear about: "events up to id N are stored" (each feed then reads them from
- * the outbox, so the bus never needs to be reliable), or a reply's text as it is produced
- * (ephemeral: the stored message is the final text).
+ * the outbox, so the bus never needs to be reliable), a reply's text as it is produced, or
+ * someone typing (both ephemeral: nothing is lost if a note is, the stored message is the truth).
  */
 export type LiveNote =
   | {
       kind: 'events';
-      upTo: number /** The types among them, so a listener can skip what it does not follow. */;
+      upTo: number;
+      /** The types among them, so a listener can skip what it does not follow. */
       types?: string[];
     }
-  | { kind: 'stream'; conversationId: string; replyTo: string; text: string };
+  | { kind: 'stream'; conversationId: string; replyTo: string; text: string }
+  | { kind: 'typing'; conversationId: string; role: 'customer' | 'agent'; name: string | null };
+
+/** A note about one conversation, as it is happening. */
+export type ConversationNote = Exclude<LiveNote, { kind: 'events' }>;
 
 export interface LiveBus {
   readonly kind: 'in-process' | 'redis';

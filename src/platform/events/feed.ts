@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { LiveBus, LiveNote } from './bus.js';
+import type { ConversationNote, LiveBus } from './bus.js';
 import type { Events, StoredEvent } from './outbox.js';
 
 /** What one caller may follow: which stored events, shaped how, and which streamed replies. */
@@ -9,8 +9,8 @@ export interface FeedScope {
   filter?: { sql: string; params: unknown[] };
   /** The event as this caller sees it, or null to skip it. */
   project(event: StoredEvent): Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
-  /** Whether a reply being produced belongs to what this caller follows. */
-  streams(note: Extract<LiveNote, { kind: 'stream' }>): boolean | Promise<boolean>;
+  /** Whether a reply being produced, or someone typing, belongs to what this caller follows. */
+  streams(note: ConversationNote): boolean | Promise<boolean>;
 }
 
 const BATCH = 200;
@@ -26,7 +26,7 @@ export function resumeFrom(c: Context): number | undefined {
 /**
  * A live feed over `text/event-stream`: stored events after `after` (each with its outbox id,
  * so a reconnect resumes without loss or repeats), then new ones as the bus announces them,
- * plus replies as they are produced (no id: they are not stored). A resume from before the
+ * plus replies as they are produced and who is typing (no id: they are not stored). A resume from before the
  * retained window, or from an id this database never gave, gets a `reset` event: reload.
  */
 export function liveFeed(
@@ -55,10 +55,17 @@ export function liveFeed(
       }
       void (async () => {
         if (closed || !(await scope.streams(note))) return;
-        await stream.writeSSE({
-          event: 'reply.streaming',
-          data: JSON.stringify({ conversationId: note.conversationId, replyTo: note.replyTo, text: note.text }),
-        });
+        await stream.writeSSE(
+          note.kind === 'stream'
+            ? {
+                event: 'reply.streaming',
+                data: JSON.stringify({ conversationId: note.conversationId, replyTo: note.replyTo, text: note.text }),
+              }
+            : {
+                event: 'typing',
+                data: JSON.stringify({ conversationId: note.conversationId, role: note.role, name: note.name }),
+              },
+        );
       })().catch(() => {});
     });
     stream.onAbort(() => {

@@ -1,3 +1,4 @@
+import { fill, labelOf } from '../console/strings.js';
 import { ApiError, type ConsolePage, type Suggestion, type Template } from './api.js';
 import { byId, h, plain } from './dom.js';
 
@@ -7,12 +8,19 @@ export interface Composer {
   focus(): void;
   /** Shows an API error (or any message) under the box. */
   showError(error: unknown): void;
+  /** Shows or hides "translate your reply" as the conversation's language becomes known. */
+  refresh(): void;
 }
 
 export interface ComposerOptions {
   conversationId: string;
   lang: () => string | null;
   send(body: { text: string; note: boolean; suggestionId?: string }): Promise<void>;
+  /** The customer's language when the agent's reply can be translated into it, else null. */
+  translateTo(): string | null;
+  translate(text: string, to: string): Promise<string>;
+  /** The agent is writing to the customer (not a note). */
+  typing(): void;
 }
 
 // `/` at the start or after a space, then the shortcode typed so far, up to the caret.
@@ -33,6 +41,8 @@ export function composer(page: ConsolePage, options: ComposerOptions): Composer 
   const error = byId('composer-error');
   const editing = byId('editing');
   const label = byId('reply-label');
+  const translateButton = byId<HTMLButtonElement>('translate-reply');
+  const hint = byId('composer-hint');
 
   let suggestion: Suggestion | undefined;
   let choices: Template[] = [];
@@ -61,6 +71,18 @@ export function composer(page: ConsolePage, options: ComposerOptions): Composer 
     box.placeholder = note ? t.notePlaceholder : t.replyPlaceholder;
     label.textContent = note ? t.note : t.reply;
     send.textContent = note ? t.addNote : t.send;
+    refresh();
+  }
+
+  function refresh() {
+    const to = noteToggle.checked ? null : options.translateTo();
+    translateButton.hidden = !to;
+    if (to) translateButton.textContent = fill(t.translateReply, { lang: labelOf(t, 'lang', to) });
+  }
+
+  function showHint(text: string | null) {
+    hint.textContent = text ?? '';
+    hint.hidden = !text;
   }
 
   function stopEditing() {
@@ -150,6 +172,7 @@ export function composer(page: ConsolePage, options: ComposerOptions): Composer 
   }
 
   box.addEventListener('input', () => {
+    if (!noteToggle.checked && box.value.trim()) options.typing();
     const before = box.value.slice(0, box.selectionStart);
     const match = SLASH.exec(before);
     if (!match) return closePicker();
@@ -202,6 +225,7 @@ export function composer(page: ConsolePage, options: ComposerOptions): Composer 
       box.value = '';
       stopEditing();
       setNote(false);
+      showHint(null);
     } catch (err) {
       showError(err);
     } finally {
@@ -212,6 +236,27 @@ export function composer(page: ConsolePage, options: ComposerOptions): Composer 
   });
 
   noteToggle.addEventListener('change', () => setNote(noteToggle.checked));
+  translateButton.addEventListener('click', async () => {
+    const to = options.translateTo();
+    const text = box.value.trim();
+    if (!to) return;
+    if (!text) {
+      error.textContent = t.emptyReply;
+      return;
+    }
+    translateButton.disabled = true;
+    error.textContent = '';
+    try {
+      box.value = await options.translate(text, to);
+      showHint(fill(t.translatedReply, { lang: labelOf(t, 'lang', to) }));
+    } catch (err) {
+      showError(err);
+      refresh();
+    } finally {
+      translateButton.disabled = false;
+      box.focus();
+    }
+  });
   byId('cancel-edit').addEventListener('click', () => {
     stopEditing();
     box.value = '';
@@ -229,5 +274,6 @@ export function composer(page: ConsolePage, options: ComposerOptions): Composer 
     },
     focus: () => box.focus(),
     showError,
+    refresh,
   };
 }

@@ -5,8 +5,12 @@ import { composer } from './composer.js';
 import { byId, h, plain } from './dom.js';
 import { percent, sentimentOf } from './format.js';
 import { loadContext, markdownBody, suggestionsPanel } from './side.js';
+import { translations } from './translation.js';
 
 const TYPING_MS = 15_000;
+// Someone typing is announced at most this often, and shown this long after the last announcement.
+const TYPING_EVERY_MS = 3_000;
+const TYPING_SHOWN_MS = 7_000;
 
 /**
  * One conversation, live: the whole thread (customer, bot with citations and confidence,
@@ -27,10 +31,34 @@ export function startConversation(page: ConsolePage, id: string, me: { id: strin
   const messages = new Map<string, Message>();
   let lastEventId: string | undefined;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastTyping = 0;
+
+  const notice = byId('translation-notice');
+  const translation = translations(page, document.body.dataset.translation === 'on', () => {
+    renderHeader();
+    renderThread();
+  });
+
+  function showTyping(text: string, ms: number) {
+    typing.textContent = text;
+    typing.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      typing.hidden = true;
+    }, ms);
+  }
 
   const reply = composer(page, {
     conversationId: id,
     lang: () => conversation?.lang ?? null,
+    translateTo: () => (translation.canTranslateTo(conversation?.lang ?? null) ? (conversation?.lang ?? null) : null),
+    translate: (text, to) => translation.reply(text, to),
+    typing() {
+      const now = Date.now();
+      if (now - lastTyping < TYPING_EVERY_MS || conversation?.assignedTo !== me.id) return;
+      lastTyping = now;
+      void call('POST', `${path}/typing`).catch(() => undefined);
+    },
     async send(body) {
       const { message } = await call<{ message: Message }>('POST', `${path}/replies`, {
         text: body.text,
@@ -101,6 +129,8 @@ export function startConversation(page: ConsolePage, id: string, me: { id: strin
       h('div', { class: 'who' }, h('bdi', {}, who(m)), h('time', { datetime: m.createdAt }, time), ...badges),
       body,
     );
+    const translated = translation.under(m, conversation?.lang ?? null);
+    if (translated) node.append(translated);
     if (m.role === 'bot' && m.citations.length > 0) {
       const list = h(
         'ul',
@@ -142,7 +172,7 @@ export function startConversation(page: ConsolePage, id: string, me: { id: strin
       renderThread();
       return;
     }
-    if (m.role === 'bot') {
+    if (m.role === 'bot' || m.role === 'customer') {
       typing.hidden = true;
       clearTimeout(typingTimer);
     }
@@ -173,6 +203,10 @@ export function startConversation(page: ConsolePage, id: string, me: { id: strin
     );
     const open = c.status !== 'resolved' && c.status !== 'closed';
     claimButton.hidden = !open || (c.status === 'assigned' && c.assignedTo === me.id);
+    const needsModel = translation.notice(c.lang);
+    notice.textContent = needsModel ?? '';
+    notice.hidden = !needsModel;
+    reply.refresh();
     resolveButton.disabled = !open;
     handbackButton.disabled = !open || c.status === 'bot';
   }
@@ -218,12 +252,11 @@ export function startConversation(page: ConsolePage, id: string, me: { id: strin
       if (event.id) lastEventId = event.id;
       if (event.event === 'ready' || event.event === 'reset') void load();
       else if (event.event === 'message.created') add(event.data as unknown as Message);
-      else if (event.event === 'reply.streaming') {
-        typing.hidden = false;
-        clearTimeout(typingTimer);
-        typingTimer = setTimeout(() => {
-          typing.hidden = true;
-        }, TYPING_MS);
+      else if (event.event === 'reply.streaming') showTyping(t.typing, TYPING_MS);
+      else if (event.event === 'typing') {
+        const who = event.data as { role?: string };
+        if (who.role === 'customer')
+          showTyping(fill(t.customerTyping, { name: plain(contactName || t.customer) }), TYPING_SHOWN_MS);
       } else if (event.event.startsWith('conversation.')) void load();
     },
     // 401, 403 or 404: asking who we are signs in again when the session is what lapsed.

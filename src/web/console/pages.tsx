@@ -220,7 +220,14 @@ export function QueuePage(props: { locale: ConsoleLocale; nonce: string; me: Me;
   );
 }
 
-export function ConversationPage(props: { locale: ConsoleLocale; nonce: string; me: Me; conversationId: string }) {
+export function ConversationPage(props: {
+  locale: ConsoleLocale;
+  nonce: string;
+  me: Me;
+  conversationId: string;
+  /** Whether a model is configured to translate messages and replies. */
+  translation: boolean;
+}) {
   const t = consoleStrings(props.locale);
   return (
     <Shell
@@ -230,7 +237,11 @@ export function ConversationPage(props: { locale: ConsoleLocale; nonce: string; 
       path={`/console/conversations/${props.conversationId}`}
       page="conversation"
       me={props.me}
-      data={{ conversation: props.conversationId, 'me-name': props.me.name }}
+      data={{
+        conversation: props.conversationId,
+        'me-name': props.me.name,
+        translation: props.translation ? 'on' : 'off',
+      }}
     >
       <div class="desk">
         <section class="card" aria-labelledby="contact-name">
@@ -252,8 +263,9 @@ export function ConversationPage(props: { locale: ConsoleLocale; nonce: string; 
               </button>
             </div>
           </div>
+          <p class="notice" id="translation-notice" role="status" hidden />
           <ol class="thread" id="thread" role="log" aria-live="polite" aria-label={t.conversation} />
-          <p class="typing" id="typing" hidden>
+          <p class="typing" id="typing" aria-live="polite" hidden>
             {t.typing}
           </p>
           <form class="composer" id="composer">
@@ -282,6 +294,7 @@ export function ConversationPage(props: { locale: ConsoleLocale; nonce: string; 
                 autofocus
               />
             </div>
+            <p class="hint" id="composer-hint" role="status" hidden />
             <p class="keys" id="composer-keys">
               <kbd>Enter</kbd> {t.keysSend} · <kbd>Shift+Enter</kbd> {t.keysNewline} · <kbd>/</kbd> {t.keysTemplates}
             </p>
@@ -290,6 +303,7 @@ export function ConversationPage(props: { locale: ConsoleLocale; nonce: string; 
                 <input type="checkbox" id="note-toggle" /> {t.noteToggle}
               </label>
               <p class="error" id="composer-error" role="alert" />
+              <button type="button" class="btn" id="translate-reply" hidden />
               <button type="submit" class="btn primary" id="send">
                 {t.send}
               </button>

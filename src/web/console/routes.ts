@@ -5,6 +5,7 @@ import { compress } from 'hono/compress';
 import { getCookie, setCookie } from 'hono/cookie';
 import { SESSION_COOKIE } from '../../auth/middleware.js';
 import { principalForSession } from '../../auth/sessions.js';
+import { llmConfigured } from '../../platform/config.js';
 import type { AppEnv } from '../../platform/http/env.js';
 import { scriptBundle, serveBundle } from '../../platform/http/script-bundle.js';
 import type { Platform } from '../../platform/module.js';
@@ -97,7 +98,15 @@ export function consoleRoutes(platform: Platform) {
     const locale = localeOf(c);
     const me = await signedIn(c);
     if (!me || me === 'not-an-agent') return toLogin(c, locale, me);
-    return c.html(ConversationPage({ locale, nonce: pageNonce(c), me, conversationId: c.req.param('id') }));
+    return c.html(
+      ConversationPage({
+        locale,
+        nonce: pageNonce(c),
+        me,
+        conversationId: c.req.param('id'),
+        translation: llmConfigured(platform.config),
+      }),
+    );
   });
 
   return app;

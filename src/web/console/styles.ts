@@ -71,6 +71,11 @@ table.queue { width: 100%; border-collapse: collapse; }
 .msg.system { align-self: center; background: transparent; color: #5b6663; font-size: 13px; max-width: 90%; text-align: center; }
 .msg .sources { font-size: 13px; margin-top: 4px; } .msg .sources ul { margin: 2px 0 0; padding-inline-start: 18px; }
 .typing { color: #5b6663; font-size: 13px; padding: 0 18px; margin: 0; }
+.msg .translation { margin-top: 6px; padding-top: 6px; border-top: 1px dashed #b9c9c3; font-size: 14px; unicode-bidi: plaintext; overflow-wrap: anywhere; }
+.msg .translation .label { display: block; font-size: 11px; color: #5b6663; } .msg .translation p { margin: 0; white-space: pre-line; }
+.msg.agent .translation { border-top-color: #7fb8a5; } .msg.agent .translation .label { color: #d8efe7; }
+.notice { margin: 12px 18px 0; padding: 8px 12px; border-radius: 8px; background: #fff4e5; color: #5c3b00; font-size: 14px; }
+.hint { margin: 0; font-size: 13px; color: #0f6e56; }
 .composer { padding: 12px 18px 16px; border-top: 1px solid #e7ecea; display: grid; gap: 8px; }
 .composer textarea { width: 100%; min-height: 76px; resize: vertical; unicode-bidi: plaintext; }
 .composer.noting textarea { background: #fff8dc; border-color: #c9a400; }

@@ -1,17 +1,29 @@
 /**
- * npm run --silent bench [-- --sizes 100,1000,3000 --queries 60 --turn-seconds 5 --concurrency 1,4,16
- *                          --overfetch 2,4 --seed 1 --json]
- * Synthetic knowledge bases of each size (built from the sample knowledge base, seeded) in a
- * throw-away database: PGlite, or Postgres when DATABASE_URL is set. Measures ingestion,
- * retrieval latency with the HNSW index and with an exact scan in the same run, recall of the
- * index against the exact scan, turn latency and throughput under concurrent load, memory.
+ * npm run --silent bench [-- --quick] [--json]
+ *   [--chunks 1000,10000,50000] [--http-concurrency 1,8,32] [--http-seconds 4] [--model-turns 20]
+ *   [--sizes 100] [--queries 60] [--turn-seconds 0 --concurrency 1,4,16] [--overfetch 2,4] [--seed 1]
+ * Sections, each in the same run:
+ *  1. retrieval from the in-memory index at 1k/10k/50k chunks against an exact scan (recall@10);
+ *  2. the database level: synthetic knowledge bases of --sizes articles in a throw-away database
+ *     (PGlite, and Postgres when DATABASE_URL is set): ingestion, the SQL vector search with HNSW
+ *     and exact, the index, plans; optionally turns through the inbox (--turn-seconds);
+ *  3. the service over HTTP on loopback: the sample knowledge base loaded (ingestion rate, first
+ *     index build), turns at 1/8/32 concurrent conversations next to a trivial route, memory;
+ *  4. the OpenAI answerer stubbed on loopback at a fixed 400 ms: our share of the turn and the
+ *     first streamed token's delay;
+ *  5. our retrieval against a peer library (MiniSearch) on the development sets.
  * Progress goes to stderr; with --json the last line of stdout is one JSON object.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { createApiKey } from '../src/auth/api-keys.js';
+import { type HttpTurns, httpTurns, serveLoopback } from '../src/bench/http-turns.js';
 import { type IngestReport, ingest } from '../src/bench/ingest.js';
 import { describeMachine, type Machine } from '../src/bench/machine.js';
 import { type MemorySnapshot, memory } from '../src/bench/memory.js';
+import { type ModelShare, measureModelShare, modelStub } from '../src/bench/model-share.js';
+import { comparePeer, type PeerResult } from '../src/bench/peer.js';
 import { explainVector, type PlanReport } from '../src/bench/plans.js';
 import {
   benchRetrieval,
@@ -20,23 +32,31 @@ import {
   type RetrievalBench,
   type ScanMode,
 } from '../src/bench/retrieval.js';
+import { type ScaleResult, scaleLevel } from '../src/bench/scale.js';
 import { type StorageReport, statistics, storage } from '../src/bench/storage.js';
 import { syntheticKnowledgeBase } from '../src/bench/synthetic.js';
 import { type TurnLoad, turnLoad } from '../src/bench/turns.js';
 import { readRetrievalCases } from '../src/eval/cases.js';
 import { readFolder } from '../src/knowledge/folder.js';
-import { knowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { INTENT_DIMS, knowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../src/knowledge/local-embedder.js';
 import { buildService } from '../src/modules.js';
 import { compose } from '../src/platform/compose.js';
 import { loadConfig } from '../src/platform/config.js';
 import { throwawayDatabase } from '../src/platform/db/throwaway.js';
+import { detectLanguage } from '../src/text/language.js';
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '100,300' },
-    queries: { type: 'string', default: '60' },
-    'turn-seconds': { type: 'string', default: '4' },
+    quick: { type: 'boolean', default: false },
+    chunks: { type: 'string' },
+    'http-concurrency': { type: 'string', default: '1,8,32' },
+    'http-seconds': { type: 'string' },
+    'model-turns': { type: 'string' },
+    dev: { type: 'string', default: '../shared/eval/dev' },
+    sizes: { type: 'string' },
+    queries: { type: 'string' },
+    'turn-seconds': { type: 'string', default: '0' },
     'max-turns': { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '1,4,16' },
     overfetch: { type: 'string', default: '2,4' },
@@ -59,8 +79,13 @@ const ints = (name: string, raw: string, min: number): number[] => {
   if (!list.length || list.some((n) => !Number.isInteger(n) || n < min)) fail(`--${name} must be integers >= ${min}`);
   return list;
 };
-const sizes = ints('sizes', values.sizes, 2);
-const [queryCount = 60] = ints('queries', values.queries, 1);
+const quick = values.quick;
+const sizes = ints('sizes', values.sizes ?? (quick ? '10' : '100'), 2);
+const scaleChunks = ints('chunks', values.chunks ?? (quick ? '1000,10000' : '1000,10000,50000'), 10);
+const httpConcurrency = ints('http-concurrency', values['http-concurrency'], 1);
+const [httpSeconds = 4] = ints('http-seconds', values['http-seconds'] ?? (quick ? '2' : '5'), 1);
+const [modelTurns = 20] = ints('model-turns', values['model-turns'] ?? (quick ? '5' : '20'), 1);
+const [queryCount = 60] = ints('queries', values.queries ?? (quick ? '30' : '60'), 1);
 const turnSeconds = Number(values['turn-seconds']);
 if (!Number.isFinite(turnSeconds) || turnSeconds < 0 || turnSeconds > 120) fail('--turn-seconds must be 0..120');
 const [maxTurns = 2000] = ints('max-turns', values['max-turns'], 1);
@@ -189,6 +214,141 @@ for (const size of sizes) {
     throw error;
   }
 }
+
+// ---- 1. the in-memory index at scale ---------------------------------------------------------
+const scaleQueries = cases.map((c) => ({ question: c.question, lang: c.lang ?? detectLanguage(c.question).lang }));
+const scale: ScaleResult[] = [];
+for (const target of scaleChunks) {
+  progress(`[index ${target} chunks] building, then ${scaleQueries.length} queries × (index, exact scan, retriever)`);
+  scale.push(
+    await scaleLevel(
+      sample.articles.map((a) => a.article),
+      target,
+      scaleQueries,
+      { seed, intentDims: INTENT_DIMS, onProgress: progress },
+    ),
+  );
+}
+
+// ---- 3. and 4. the service over HTTP, on each database ----------------------------------------
+interface ServiceResult {
+  backend: string;
+  error?: string;
+  ingest?: { articles: number; chunks: number; seconds: number; articles_per_s: number; chunks_per_s: number };
+  index_build_ms?: number;
+  http?: HttpTurns;
+  memory?: MemorySnapshot;
+  model?: ModelShare;
+}
+
+async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceResult> {
+  const db = await throwawayDatabase(databaseUrl);
+  const backend = db.kind;
+  const log = pino({ level: 'silent' });
+  try {
+    const service = await compose(config, log, buildService({ print: () => {} }), {
+      db,
+      prefix: `sanad-bench-http-${process.pid}`,
+    });
+    let ingest: ServiceResult['ingest'];
+    let indexMs: number | undefined;
+    let http: HttpTurns | undefined;
+    let model: ModelShare | undefined;
+    try {
+      progress(`[service ${backend}] loading ${kbDir}`);
+      const t = performance.now();
+      const report = await service.kb.importFolder(kbDir);
+      const seconds = (performance.now() - t) / 1000;
+      const [{ n } = { n: 0 }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM chunks');
+      ingest = {
+        articles: report.created.length,
+        chunks: n,
+        seconds: Math.round(seconds * 10) / 10,
+        articles_per_s: Math.round((report.created.length / seconds) * 10) / 10,
+        chunks_per_s: Math.round((n / seconds) * 10) / 10,
+      };
+      const b = performance.now();
+      await service.kb.ready();
+      indexMs = Math.round(performance.now() - b);
+      const server = await serveLoopback(service.app() as never);
+      try {
+        const { key } = await createApiKey(db, { name: 'bench', role: 'agent' });
+        progress(`[service ${backend}] turns over HTTP at ${httpConcurrency.join(', ')} for ${httpSeconds} s each`);
+        http = await httpTurns(server.base, key, questions, {
+          concurrencies: httpConcurrency,
+          seconds: httpSeconds,
+          maxTurns: 5000,
+          label: `bench-${backend}`,
+        });
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await service.close();
+    }
+    const mem = memory();
+    // The same database, a service whose answerer is the stubbed model.
+    const stub = await modelStub({ totalMs: 400, firstTokenMs: 300 });
+    try {
+      const withModel = await compose(
+        loadConfig({
+          ...process.env,
+          LOG_LEVEL: 'silent',
+          EMBEDDER: 'local',
+          OPENAI_API_KEY: 'bench',
+          OPENAI_BASE_URL: stub.baseURL,
+          ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        }),
+        log,
+        buildService({ print: () => {} }),
+        { db, prefix: `sanad-bench-model-${process.pid}` },
+      );
+      try {
+        await withModel.kb.ready();
+        const server = await serveLoopback(withModel.app() as never);
+        try {
+          const { key } = await createApiKey(db, { name: 'bench-model', role: 'agent' });
+          progress(`[service ${backend}] ${modelTurns} turns with the model stubbed at 400 ms`);
+          model = await measureModelShare(server.base, key, questions, stub, { turns: modelTurns, modelMs: 400 });
+        } finally {
+          await server.close();
+        }
+      } finally {
+        await withModel.close();
+      }
+    } finally {
+      await stub.close();
+    }
+    return {
+      backend,
+      ...(ingest ? { ingest } : {}),
+      ...(indexMs === undefined ? {} : { index_build_ms: indexMs }),
+      ...(http ? { http } : {}),
+      memory: mem,
+      ...(model ? { model } : {}),
+    };
+  } catch (error) {
+    return { backend, error: (error as Error).message };
+  } finally {
+    await db.close().catch(() => {});
+  }
+}
+
+const services: ServiceResult[] = [await serviceLevel(undefined)];
+if (config.DATABASE_URL) services.push(await serviceLevel(config.DATABASE_URL));
+
+// ---- 5. against a peer library on the development sets ---------------------------------------
+const peerSets: [string, string, string][] = [['sample', kbDir, values.cases]];
+if (!quick)
+  for (const name of ['banking77-en', 'arbanking77-msa-pal'])
+    if (existsSync(`${values.dev}/${name}/kb`))
+      peerSets.push([name, `${values.dev}/${name}/kb`, `${values.dev}/${name}/cases.jsonl`]);
+const peers: PeerResult[] = [];
+for (const [name, dir, file] of peerSets) {
+  progress(`[peer] ${name}`);
+  peers.push(await comparePeer(dir, file, name));
+}
+
 const totalSeconds = Math.round((performance.now() - benchStarted) / 100) / 10;
 
 // ---- report -------------------------------------------------------------------------------
@@ -264,7 +424,8 @@ out.push(
     [
       'articles',
       'statistics',
-      'retriever',
+      'retriever (index)',
+      'retriever (SQL)',
       ...(results[0]?.phases[0]?.retrieval.vector ?? []).map((v) => `vector ${v.mode}`),
       'intent scan',
       'full-text',
@@ -274,6 +435,7 @@ out.push(
         r.articles,
         p.phase,
         pp(p.retrieval.retrieve),
+        pp(p.retrieval.retrieve_sql),
         ...p.retrieval.vector.map((v) => pp(v.latency)),
         pp(p.retrieval.intent),
         pp(p.retrieval.text),
@@ -365,6 +527,87 @@ out.push(
   ),
 );
 out.push('');
+out.push(
+  `Retrieval from the in-memory index against an exact scan, ms p50 / p95 over ${cases.length} queries (language filter, 60 chunks; synthetic knowledge bases, no database)`,
+);
+out.push(
+  table(
+    ['chunks', 'articles', 'build s', 'index', 'exact scan', 'speed-up p50', 'recall@10', 'retriever', 'rss MB'],
+    scale.map((r) => [
+      r.chunks,
+      r.articles,
+      r.build_s,
+      pp(r.index),
+      pp(r.exact),
+      `${r.speedup_p50}x`,
+      r.recall_at_10,
+      pp(r.retrieve),
+      r.memory.rss_mb,
+    ]),
+  ),
+);
+out.push(
+  "  index: nearest chunks by lexical-vector postings; exact scan: every chunk's cosine distance, in this process (pgvector's exact query is in the database table above); retriever: the whole retrieval a turn runs",
+);
+for (const sv of services) {
+  out.push('');
+  if (sv.error) {
+    out.push(`Service on ${sv.backend}: not measured: ${sv.error}`);
+    continue;
+  }
+  const ing = sv.ingest;
+  out.push(
+    `Service on ${sv.backend}: ${ing?.articles} articles (${ing?.chunks} chunks) of ${kbDir} loaded in ${ing?.seconds} s (${ing?.articles_per_s} articles/s, ${ing?.chunks_per_s} chunks/s), in-memory index built in ${sv.index_build_ms} ms; rss ${sv.memory?.rss_mb} MB after the turns`,
+  );
+  out.push(
+    `Turns through POST /v1/conversations/{id}/messages on loopback, ${httpSeconds} s per level, a new conversation per turn; the trivial route beside`,
+  );
+  out.push(
+    table(
+      ['concurrency', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'trivial req/s', 'trivial p50 / p99'],
+      (sv.http?.turns ?? []).map((t, i) => {
+        const tr = sv.http?.trivial[i];
+        return [
+          t.concurrency,
+          t.requests,
+          t.per_s,
+          t.p50_ms,
+          t.p95_ms,
+          t.p99_ms,
+          t.errors,
+          tr?.per_s ?? '',
+          tr ? `${tr.p50_ms} / ${tr.p99_ms}` : '',
+        ];
+      }),
+    ),
+  );
+  for (const t of sv.http?.turns ?? [])
+    if (t.first_error) out.push(`  concurrency ${t.concurrency}: first error: ${t.first_error}`);
+  const mdl = sv.model;
+  if (mdl)
+    out.push(
+      `Model stubbed at ${mdl.model_ms} ms (first token at 300 ms): ${mdl.turns} turns one at a time, ${mdl.model_calls} model calls, turn p50 ${mdl.turn_p50_ms} ms; our share ${(mdl.own_share * 100).toFixed(1)}% (p50 ${mdl.own_p50_ms} ms of our own); first streamed token at the client ${mdl.first_token_p50_ms ?? '-'} / ${mdl.first_token_p95_ms ?? '-'} ms p50 / p95 after the model sent it (${mdl.streamed_turns} streamed turns)`,
+    );
+}
+out.push('');
+out.push(
+  'Our retrieval against a peer library, same articles and questions (in-scope cases; one question at a time, ms)',
+);
+out.push(
+  table(
+    ['set', 'cases', 'articles', 'ours top-1', 'ours p50 / p95', 'peer top-1', 'peer p50 / p95'],
+    peers.map((r) => [
+      r.set,
+      r.cases,
+      r.articles,
+      r.ours.top1,
+      pp({ p50_ms: r.ours.p50_ms, p95_ms: r.ours.p95_ms }),
+      r.peer ? r.peer.top1 : '-',
+      r.peer ? pp({ p50_ms: r.peer.p50_ms, p95_ms: r.peer.p95_ms }) : (r.peer_missing ?? '-'),
+    ]),
+  ),
+);
+out.push('');
 out.push(`total ${totalSeconds} s`);
 console.log(out.join('\n'));
 if (values.json) {
@@ -372,7 +615,12 @@ if (values.json) {
     JSON.stringify({
       machine,
       options: {
+        quick,
         sizes,
+        chunks: scaleChunks,
+        http_concurrency: httpConcurrency,
+        http_seconds: httpSeconds,
+        model_turns: modelTurns,
         queries: cases.length,
         turn_seconds: turnSeconds,
         concurrency: concurrencies,
@@ -383,6 +631,9 @@ if (values.json) {
         cases: values.cases,
       },
       results,
+      scale,
+      services,
+      peers,
       total_s: totalSeconds,
     }),
   );

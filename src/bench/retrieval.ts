@@ -4,7 +4,14 @@ import { loadIdf } from '../knowledge/embedding-store.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { INTENT_DIMS } from '../knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../knowledge/local-embedder.js';
-import { defaultTuning, fullTextSql, intentLogitsSql, tsQueryOf, weightByIdf } from '../knowledge/retrieve.js';
+import {
+  createRetriever,
+  defaultTuning,
+  fullTextSql,
+  intentLogitsSql,
+  tsQueryOf,
+  weightByIdf,
+} from '../knowledge/retrieve.js';
 import {
   approximateSettings,
   exactChunksSql,
@@ -100,8 +107,10 @@ export interface ModeResult {
 
 export interface RetrievalBench {
   queries: number;
-  /** The whole KnowledgeBase retriever (vector + full-text + intent + passages), as a turn calls it. */
+  /** The whole KnowledgeBase retriever (vector + full-text + intent + passages), as a turn calls it: the in-memory index. */
   retrieve: LatencySummary;
+  /** The same retriever reading the database instead (what every turn did before the index). */
+  retrieve_sql: LatencySummary;
   /** The intent model's exact scan over every article's weight vector. */
   intent: LatencySummary;
   /** The full-text query. */
@@ -133,8 +142,12 @@ export async function benchRetrieval(
   modes: ScanMode[],
   onProgress?: (done: number, total: number) => void,
 ): Promise<RetrievalBench> {
+  await kb.ready();
   const retriever = await kb.retriever();
   const model = { model: kb.embedder.model, dims: kb.embedder.dims };
+  const sqlRetriever = createRetriever(db, kb.embedder, model, defaultTuning, {
+    embedder: new LocalHashEmbedder(INTENT_DIMS),
+  });
   const intentModel = new LocalHashEmbedder(INTENT_DIMS).model;
   if (modes[modes.length - 1]?.kind !== 'exact') throw new Error('the last mode must be the exact scan');
 
@@ -144,6 +157,7 @@ export async function benchRetrieval(
   }
 
   const full: number[] = [];
+  const fullSql: number[] = [];
   const intent: number[] = [];
   const text: number[] = [];
   const perMode = modes.map(() => ({
@@ -157,6 +171,9 @@ export async function benchRetrieval(
     let t = performance.now();
     await retriever.retrieve(q.question, { lang: q.lang });
     full.push(since(t));
+    t = performance.now();
+    await sqlRetriever.retrieve(q.question, { lang: q.lang });
+    fullSql.push(since(t));
     const results: Hit[][] = [];
     for (const [m, mode] of modes.entries()) {
       t = performance.now();
@@ -186,6 +203,7 @@ export async function benchRetrieval(
   return {
     queries: queries.length,
     retrieve: summarise(full),
+    retrieve_sql: summarise(fullSql),
     intent: summarise(intent),
     text: summarise(text),
     vector: modes.map((mode, m) => {

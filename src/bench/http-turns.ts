@@ -1,0 +1,125 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { percentile } from '../eval/cases.js';
+import { round, since } from './stats.js';
+
+export interface HttpLevel {
+  concurrency: number;
+  requests: number;
+  errors: number;
+  first_error?: string;
+  per_s: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+}
+
+export interface HttpTurns {
+  /** POST /v1/conversations/{id}/messages: the whole turn (store, retrieve, decide, reply, events). */
+  turns: HttpLevel[];
+  /** A route that only answers "ok", through the same server and middleware: the ceiling. */
+  trivial: HttpLevel[];
+}
+
+/** The app served on a loopback port; the trivial route is added before the first request. */
+export async function serveLoopback(app: Hono<never>): Promise<{ base: string; close(): Promise<void> }> {
+  app.get('/bench/ping', (c) => c.text('ok'));
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function level(
+  concurrency: number,
+  seconds: number,
+  maxRequests: number,
+  one: (i: number) => Promise<{ ms: number } | undefined>,
+): Promise<HttpLevel> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline && next < maxRequests) {
+      const i = next++;
+      try {
+        const r = await one(i);
+        if (r) latencies.push(r.ms);
+      } catch (error) {
+        errors++;
+        firstError ??= (error as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = since(started) / 1000;
+  return {
+    concurrency,
+    requests: latencies.length,
+    errors,
+    ...(firstError ? { first_error: firstError } : {}),
+    per_s: round(latencies.length / elapsed, 1),
+    p50_ms: round(percentile(latencies, 50)),
+    p95_ms: round(percentile(latencies, 95)),
+    p99_ms: round(percentile(latencies, 99)),
+  };
+}
+
+/**
+ * Customers writing at once through the REST API on loopback, each turn in a new
+ * conversation (opened first, not timed); then the trivial route at the same concurrency.
+ * Turns/s counts the timed turns over the wall time, conversation opening included.
+ */
+export async function httpTurns(
+  base: string,
+  key: string,
+  questions: string[],
+  options: { concurrencies: number[]; seconds: number; maxTurns: number; label: string },
+): Promise<HttpTurns> {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+    return json;
+  };
+  const turns: HttpLevel[] = [];
+  const trivial: HttpLevel[] = [];
+  for (const concurrency of options.concurrencies) {
+    turns.push(
+      await level(concurrency, options.seconds, options.maxTurns, async (i) => {
+        const opened = (await post('/v1/conversations', {
+          contact: { externalId: `${options.label}-c${concurrency}-${i}` },
+        })) as { conversation: { id: string } };
+        const t = performance.now();
+        await post(`/v1/conversations/${opened.conversation.id}/messages`, {
+          text: questions[i % questions.length],
+        });
+        return { ms: since(t) };
+      }),
+    );
+    trivial.push(
+      await level(concurrency, Math.min(2, options.seconds / 2), 50_000, async () => {
+        const t = performance.now();
+        const res = await fetch(`${base}/bench/ping`);
+        await res.text();
+        if (!res.ok) throw new Error(`ping: ${res.status}`);
+        return { ms: since(t) };
+      }),
+    );
+  }
+  return { turns, trivial };
+}

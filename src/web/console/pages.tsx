@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { FONTS_AR, FONTS_EN } from '../layout.js';
+import { Account, otherLanguageHref, StaffPage } from '../staff-page.js';
 import { CHANNELS, type ConsoleLocale, type ConsoleStrings, consoleStrings, labelOf } from './strings.js';
 import { CONSOLE_CSS } from './styles.js';
 
@@ -22,73 +22,49 @@ interface ShellProps {
 }
 
 /**
- * A console page: right-to-left for Arabic, our constant CSS under the page's nonce, and the
+ * A console page: the staff frame with the console's links, the availability switch, and the
  * client script that makes it live. What the script needs is in data attributes (escaped).
  */
 function Shell(props: ShellProps) {
   const { locale, me } = props;
   const t = consoleStrings(locale);
-  const ar = locale === 'ar';
-  const other = ar ? 'en' : 'ar';
-  const data: Record<string, string> = { 'data-page': props.page, 'data-locale': locale };
-  for (const [k, v] of Object.entries(props.data ?? {})) data[`data-${k}`] = v;
-  if (me) data['data-me'] = me.id;
+  const data: Record<string, string> = { page: props.page, locale, ...props.data };
+  if (me) data.me = me.id;
   return (
-    <html lang={locale} dir={ar ? 'rtl' : 'ltr'}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`${props.title} · ${t.brand}`}</title>
-        {/* Our own constant CSS: set raw, since escaping would break the quoted font names. */}
-        <style
-          nonce={props.nonce}
-          dangerouslySetInnerHTML={{ __html: `${CONSOLE_CSS} body { font-family: ${ar ? FONTS_AR : FONTS_EN}; }` }}
-        />
-      </head>
-      <body {...data}>
-        <header class="top">
-          <div class="in">
-            <a class="brand" href={`/console?locale=${locale}`}>
-              {t.brand}
-              <small>{t.console}</small>
-            </a>
-            <nav aria-label={t.console}>
-              {me && (
-                <a href={`/console?locale=${locale}`} aria-current={props.page === 'queue' ? 'page' : undefined}>
-                  {t.queue}
-                </a>
-              )}
-            </nav>
-            {me && (
-              <button
-                type="button"
-                id="availability"
-                class="switch"
-                role="switch"
-                aria-checked={me.available ? 'true' : 'false'}
-              >
-                <span class="track" aria-hidden="true" />
-                <span>{t.available}</span>
-              </button>
-            )}
-            <a class="lang" href={`${props.path}${props.path.includes('?') ? '&' : '?'}locale=${other}`} lang={other}>
-              {t.otherLanguage}
-            </a>
-            {me && (
-              <>
-                <bdi class="me">{me.name}</bdi>
-                <button type="button" id="sign-out">
-                  {t.signOut}
-                </button>
-              </>
-            )}
-          </div>
-        </header>
-        <main>{props.children}</main>
-        <script nonce={props.nonce} src="/console/app.js" defer />
-      </body>
-    </html>
+    <StaffPage
+      locale={locale}
+      nonce={props.nonce}
+      title={props.title}
+      css={CONSOLE_CSS}
+      brand={{ href: `/console?locale=${locale}`, name: t.brand, area: t.console }}
+      nav={
+        me && (
+          <a href={`/console?locale=${locale}`} aria-current={props.page === 'queue' ? 'page' : undefined}>
+            {t.queue}
+          </a>
+        )
+      }
+      tools={
+        me && (
+          <button
+            type="button"
+            id="availability"
+            class="switch"
+            role="switch"
+            aria-checked={me.available ? 'true' : 'false'}
+          >
+            <span class="track" aria-hidden="true" />
+            <span>{t.available}</span>
+          </button>
+        )
+      }
+      otherLanguage={{ href: otherLanguageHref(props.path, locale), label: t.otherLanguage }}
+      account={me && <Account name={me.name} signOut={t.signOut} />}
+      data={data}
+      script="/console/app.js"
+    >
+      {props.children}
+    </StaffPage>
   );
 }
 

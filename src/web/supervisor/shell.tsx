@@ -1,10 +1,11 @@
 import type { Child } from 'hono/jsx';
+import { otherLanguageHref, StaffPage } from '../staff-page.js';
 import { type Locale, stringsFor } from './strings.js';
-import { FONTS_AR, FONTS_EN, SUPERVISOR_CSS } from './styles.js';
+import { SUPERVISOR_CSS } from './styles.js';
 
 /**
- * A supervisor page: right-to-left for Arabic, our constant CSS under the page's nonce, no
- * script at all (filters are forms, charts are server-drawn SVG).
+ * A supervisor page: the staff frame with the supervisor's links and no script at all (filters
+ * are forms, charts are server-drawn SVG).
  */
 export function Shell(props: {
   locale: Locale;
@@ -18,53 +19,31 @@ export function Shell(props: {
 }) {
   const { locale } = props;
   const t = stringsFor(locale);
-  const ar = locale === 'ar';
-  const other = ar ? 'en' : 'ar';
-  const url = new URL(props.path, 'http://x');
-  url.searchParams.set('locale', other);
   return (
-    <html lang={locale} dir={ar ? 'rtl' : 'ltr'}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`${props.title} · ${t.brand}`}</title>
-        {/* Our own constant CSS: set raw, since escaping would break the quoted font names. */}
-        <style
-          nonce={props.nonce}
-          dangerouslySetInnerHTML={{ __html: `${SUPERVISOR_CSS} body { font-family: ${ar ? FONTS_AR : FONTS_EN}; }` }}
-        />
-      </head>
-      <body>
-        <header class="top">
-          <div class="in">
-            <a class="brand" href={`/console/supervisor?locale=${locale}`}>
-              {t.brand}
-              <small>{t.area}</small>
-            </a>
-            <nav aria-label={t.area}>
-              <a
-                href={`/console/supervisor?locale=${locale}`}
-                aria-current={props.page === 'kpis' ? 'page' : undefined}
-              >
-                {t.kpis}
-              </a>
-              <a
-                href={`/console/supervisor/handoffs?locale=${locale}`}
-                aria-current={props.page === 'handoffs' ? 'page' : undefined}
-              >
-                {t.handoffs}
-              </a>
-            </nav>
-            {props.me && <bdi class="me">{props.me}</bdi>}
-            <a class="lang" href={`${url.pathname}${url.search}`} lang={other} hreflang={other}>
-              {t.otherLanguage}
-            </a>
-          </div>
-        </header>
-        <main>{props.children}</main>
-      </body>
-    </html>
+    <StaffPage
+      locale={locale}
+      nonce={props.nonce}
+      title={props.title}
+      css={SUPERVISOR_CSS}
+      brand={{ href: `/console/supervisor?locale=${locale}`, name: t.brand, area: t.area }}
+      nav={
+        <>
+          <a href={`/console/supervisor?locale=${locale}`} aria-current={props.page === 'kpis' ? 'page' : undefined}>
+            {t.kpis}
+          </a>
+          <a
+            href={`/console/supervisor/handoffs?locale=${locale}`}
+            aria-current={props.page === 'handoffs' ? 'page' : undefined}
+          >
+            {t.handoffs}
+          </a>
+        </>
+      }
+      otherLanguage={{ href: otherLanguageHref(props.path, locale), label: t.otherLanguage }}
+      account={props.me && <bdi class="me">{props.me}</bdi>}
+    >
+      {props.children}
+    </StaffPage>
   );
 }
 

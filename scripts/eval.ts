@@ -1,7 +1,7 @@
 /**
  * npm run --silent eval -- retrieval --kb DIR --cases FILE [--json] [--details]
  * npm run --silent eval -- learning --kb DIR --cases FILE [--json]
- * npm run --silent eval -- sentiment --cases FILE [--json]
+ * npm run --silent eval -- sentiment --cases FILE [--json] [--scorer model|lexicon]
  * Formats: ../shared/eval/README.md. With --json the last line is one JSON object.
  */
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { evaluateSentiment } from '../src/eval/sentiment-eval.js';
 import { llmConfigured, loadConfig } from '../src/platform/config.js';
 import { llmSentimentScorer } from '../src/understanding/sentiment/llm.js';
 import { localSentimentScorer } from '../src/understanding/sentiment/local.js';
+import { trainedSentimentScorer } from '../src/understanding/sentiment/trained.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -22,12 +23,13 @@ const { positionals, values } = parseArgs({
     cases: { type: 'string' },
     json: { type: 'boolean', default: false },
     details: { type: 'boolean', default: false },
+    scorer: { type: 'string', default: 'model' },
   },
 });
 const mode = positionals[0];
 const fail = (message: string): never => {
   process.stderr.write(
-    `${message}\nUsage: npm run --silent eval -- retrieval --kb DIR --cases FILE [--json]\n       npm run --silent eval -- learning --kb DIR --cases FILE [--json]\n       npm run --silent eval -- sentiment --cases FILE [--json]\n`,
+    `${message}\nUsage: npm run --silent eval -- retrieval --kb DIR --cases FILE [--json]\n       npm run --silent eval -- learning --kb DIR --cases FILE [--json]\n       npm run --silent eval -- sentiment --cases FILE [--json] [--scorer model|lexicon]\n`,
   );
   process.exit(2);
 };
@@ -102,9 +104,12 @@ async function main() {
   } else if (mode === 'sentiment') {
     if (!values.cases) fail('sentiment needs --cases FILE');
     const log = pino({ level: 'silent' });
+    if (values.scorer !== 'model' && values.scorer !== 'lexicon') fail('--scorer is model or lexicon');
+    // The lexicon alone stays measurable: it is one of the model's features.
+    const local = values.scorer === 'lexicon' ? localSentimentScorer() : trainedSentimentScorer();
     const scorer = llmConfigured(config)
-      ? llmSentimentScorer(createLlmClient(config), config.CHAT_MODEL, localSentimentScorer(), log)
-      : localSentimentScorer();
+      ? llmSentimentScorer(createLlmClient(config), config.CHAT_MODEL, local, log)
+      : local;
     const report = await evaluateSentiment(scorer, values.cases as string);
     if (!values.json) {
       console.log(`sentiment (${scorer.name}) on ${report.cases} cases (${values.cases})`);

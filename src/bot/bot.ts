@@ -4,7 +4,7 @@ import type { Config } from '../platform/config.js';
 import { llmConfigured } from '../platform/config.js';
 import type { Logger } from '../platform/log.js';
 import { llmSentimentScorer } from '../understanding/sentiment/llm.js';
-import { localSentimentScorer } from '../understanding/sentiment/local.js';
+import { trainedSentimentScorer } from '../understanding/sentiment/trained.js';
 import type { BotDeps } from './decide.js';
 import { llmAnswerer } from './llm.js';
 import { createLlmClient } from './llm-client.js';
@@ -38,7 +38,7 @@ export type BotMetrics = ReturnType<typeof botMetrics>;
 
 /** The bot's parts for the running configuration: local models always, the LLM when configured. */
 export function botFor(deps: { kb: KnowledgeBase; config: Config; log: Logger; metrics?: BotMetrics }): BotDeps {
-  const local = localSentimentScorer();
+  const local = trainedSentimentScorer();
   const base = { kb: deps.kb, config: deps.config, log: deps.log, local: localAnswerer(), localSentiment: local };
   if (!llmConfigured(deps.config)) return { ...base, sentiment: local };
   const client = createLlmClient(deps.config);

@@ -10,7 +10,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handoffNotice } from '../../src/bot/policy.js';
 import { createLogger } from '../../src/platform/log.js';
-import { localSentimentScorer } from '../../src/understanding/sentiment/local.js';
+import { trainedSentimentScorer } from '../../src/understanding/sentiment/trained.js';
 import { testDeps } from '../helpers/backends.js';
 import { inboxWith, type TurnResult, turn } from '../helpers/turns.js';
 
@@ -307,7 +307,7 @@ describe('when the model is slow or down', () => {
     expect(answerCalls()).toHaveLength(3);
     expect(calls.filter((c) => c.kind === 'sentiment')).toHaveLength(3);
     // Sentiment fell back to the local scorer.
-    expect(t.sentiment).toEqual(await localSentimentScorer().score(REFUND_AR, 'ar'));
+    expect(t.sentiment).toEqual(await trainedSentimentScorer().score(REFUND_AR, 'ar'));
 
     calls = [];
     const oos = await turn(down, WEATHER);

@@ -23,7 +23,13 @@ export interface Answer {
   answered: boolean;
   answerer: 'local' | 'llm';
   /** Why there is no answer (for the hand-off log). */
-  failure?: 'no_candidates' | 'not_answerable' | 'invalid_output' | 'model_unavailable' | 'budget_exhausted';
+  failure?:
+    | 'no_candidates'
+    | 'not_answerable'
+    | 'invalid_output'
+    | 'ungrounded'
+    | 'model_unavailable'
+    | 'budget_exhausted';
   /** Model calls this answer cost (counted against the per-conversation budget). */
   modelCalls?: number;
 }

@@ -344,8 +344,8 @@ type AnswerOutcome =
 
 /**
  * The LLM when configured and within the conversation's budget; when the model fails (after
- * the client's bounded retries, or cut by the turn's deadline) the local answer stands in if it
- * is confident enough.
+ * the client's bounded retries, or cut by the turn's deadline) or its answer fails the
+ * grounding checks, the local answer stands in if it is confident enough.
  */
 async function answerWithFallback(
   deps: BotDeps,
@@ -359,7 +359,14 @@ async function answerWithFallback(
   if (options.withinBudget()) {
     try {
       const answer = await deps.llm.answer(input, { signal: options.signal, onText: options.onText });
-      return { kind: 'answer', answer, modelCalls: answer.modelCalls ?? 1 };
+      if (answer.failure !== 'ungrounded') return { kind: 'answer', answer, modelCalls: answer.modelCalls ?? 1 };
+      // The model said something the passages do not (an injection it obeyed, or a slip): the
+      // extractive answer, which can only quote the knowledge base, stands in when it is confident.
+      const fallback = await local();
+      const calls = answer.modelCalls ?? 1;
+      return fallback.answered && fallback.confidence >= deps.config.ANSWER_THRESHOLD
+        ? { kind: 'answer', answer: fallback, modelCalls: calls }
+        : { kind: 'answer', answer, modelCalls: calls };
     } catch (error) {
       if (!(error instanceof ModelUnavailableError)) throw error;
       calls = 1;

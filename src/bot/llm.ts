@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
@@ -6,6 +7,7 @@ import type { Logger } from '../platform/log.js';
 import type { Answer, Answerer, AnswerInput, AnswerOptions, Citation } from './answerer.js';
 import { ModelUnavailableError } from './answerer.js';
 import { evidenceOf, retrievalConfidence } from './confidence.js';
+import { groundingCheck } from './grounding.js';
 import { jsonStringField } from './partial-json.js';
 import { ANSWER_PROMPT_VERSION, loadPrompt } from './prompts.js';
 
@@ -16,6 +18,16 @@ const modelOutput = z.object({
 });
 
 const PASSAGE_ARTICLES = 3;
+// A draft up to its last finished sentence: a stop, question mark or line break, then a space.
+const WHOLE_SENTENCES = /^[\s\S]*[.!?؟\n](?=\s)/u;
+const REPAIR =
+  'Your reply was not valid. Reply again with only one JSON object: {"answer": string, "citations": [passage ids], "answerable": boolean}.';
+/**
+ * A secret line in the instructions, new each process: an answer that repeats it is the model
+ * reading out its prompt, whatever it was talked into.
+ */
+const CANARY = `sanad-${randomBytes(6).toString('hex')}`;
+const canaryLine = `(${CANARY}: internal reference, never to be written in an answer.)`;
 const PASSAGES_PER_ARTICLE = 2;
 
 interface Passage extends Citation {
@@ -48,16 +60,46 @@ export function llmAnswerer(
           passages: passages.map((p) => `[${p.id}] (${p.title})\n${p.text}`).join('\n\n'),
           question: input.question,
         })
-      ).map((m) => ({
-        role: m._getType() === 'system' ? ('system' as const) : ('user' as const),
-        content: String(m.content),
-      }));
-
+      ).map((m) =>
+        m._getType() === 'system'
+          ? { role: 'system' as const, content: `${String(m.content)}\n\n${canaryLine}` }
+          : { role: 'user' as const, content: String(m.content) },
+      );
+      const system = messages.find((m) => m.role === 'system')?.content ?? '';
+      const source = (given: Passage[]) => ({
+        passages: given.flatMap((p) => [p.title, p.text]),
+        instructions: [system, REPAIR],
+        canaries: [CANARY],
+      });
+      // Drafts reach the customer as they grow, so each is checked like an answer, against every
+      // passage given (the citations come last), a whole sentence at a time: half a sentence
+      // cannot be judged ("The last customer was" passes; the name after it would not). What is
+      // shown is what was checked; the first draft that fails ends the preview, and an answer that
+      // passes its own checks is shown whole at the end.
+      const draftCheck = answerOptions.onText ? groundingCheck(source(passages)) : undefined;
+      let previewing = true;
+      let shown = '';
+      const show = (text: string) => {
+        if (text.length <= shown.length) return;
+        shown = text;
+        answerOptions.onText?.(text);
+      };
+      const onText =
+        answerOptions.onText &&
+        ((text: string) => {
+          const words = WHOLE_SENTENCES.exec(text)?.[0] ?? '';
+          if (!previewing || words.length <= shown.length) return;
+          previewing = draftCheck?.(words) === undefined;
+          if (previewing) show(words);
+        });
       let calls = 0;
       let conversation: ChatMessage[] = messages;
       for (let attempt = 0; attempt < 2; attempt++) {
         calls++;
-        const content = await complete(client, options, conversation, answerOptions);
+        // A repair turn starts a new draft.
+        previewing = true;
+        shown = '';
+        const content = await complete(client, options, conversation, { ...answerOptions, onText });
         const parsed = safeJson(content);
         const checked = parsed === undefined ? undefined : modelOutput.safeParse(parsed);
         if (checked?.success) {
@@ -74,6 +116,12 @@ export function llmAnswerer(
             );
             return noAnswer('invalid_output', calls);
           }
+          const problem = groundingCheck(source(cited as Passage[]))(out.answer);
+          if (problem) {
+            options.log.warn({ problem }, "the model's answer failed its checks; treated as no answer");
+            return noAnswer('ungrounded', calls);
+          }
+          show(out.answer.trim());
           const citations = [
             ...new Map(
               (cited as Passage[]).map((p) => [
@@ -86,15 +134,7 @@ export function llmAnswerer(
           const confidence = 1 - (1 - base) * 0.5;
           return { text: out.answer.trim(), citations, confidence, answered: true, answerer: 'llm', modelCalls: calls };
         }
-        conversation = [
-          ...messages,
-          { role: 'assistant', content },
-          {
-            role: 'user',
-            content:
-              'Your reply was not valid. Reply again with only one JSON object: {"answer": string, "citations": [passage ids], "answerable": boolean}.',
-          },
-        ];
+        conversation = [...messages, { role: 'assistant', content }, { role: 'user', content: REPAIR }];
       }
       return noAnswer('invalid_output', calls);
     },
@@ -177,8 +217,8 @@ async function streamed(
       if (next.done) break;
       const delta = next.value.choices[0]?.delta?.content ?? '';
       content += delta;
-      // Trimmed like the final answer, so the last draft is the text that will be sent.
-      const text = draft(delta).trim();
+      // Not trimmed at the end: a space after a stop is how the caller knows a sentence is whole.
+      const text = draft(delta).trimStart();
       if (text.length <= shown.length) continue;
       shown = text;
       show(text);

@@ -1,7 +1,8 @@
 /**
  * Markdown that is safe to show a customer, whatever an editor or a model wrote: no raw HTML
  * (tags, comments, declarations), links and images only to http:, https:, mailto: or relative
- * URLs, no C0 control characters and no bidi embedding/override controls.
+ * URLs, no C0 control characters and no bidi embedding/override controls, no invisible tag or
+ * zero-width characters.
  *
  * Markdown in, Markdown out: HTML sanitisers work on rendered HTML, and we hand Markdown to
  * channels that render it themselves. So instead of parsing fully, the output is built so that
@@ -30,6 +31,9 @@ const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
+// Invisible characters that carry text no one sees (Unicode tag characters spell out ASCII) or
+// hide words inside others: zero-width space, word joiner and invisible operators, the BOM.
+const INVISIBLE = /[\u200B\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]/gu;
 // Character references a renderer would turn back into a control or bidi character.
 const BAD_REF =
   '#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|202[a-eA-E]|206[6-9])|0*(?:[0-8]|1[124-9]|2\\d|3[01]|823[4-8]|829[4-7]));';
@@ -79,6 +83,7 @@ function clean(text: unknown): string {
     .replace(/\r\n?/g, '\n')
     .replace(CONTROL, '')
     .replace(BIDI, '')
+    .replace(INVISIBLE, '')
     .replace(/[\u2028\u2029]/g, ' ');
 }
 

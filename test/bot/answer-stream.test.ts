@@ -43,13 +43,14 @@ const retrieval: Retrieval = {
 const input: AnswerInput = { question: 'متى يرجع لي المبلغ؟', lang: 'ar', retrieval };
 
 // The answer as the model writes it, with both kinds of escape: ا as \u0627 and "خلال" in quotes.
-const ANSWER = 'يصل المبلغ "خلال" 5 إلى 14 يوم عمل.';
-const REPLY = '{"answer": "يصل \\u0627لمبلغ \\"خلال\\" 5 إلى 14 يوم عمل.", "citations": ["P1"], "answerable": true}';
+// Two sentences: drafts are shown a whole sentence at a time.
+const ANSWER = 'يصل المبلغ. "خلال" 5 إلى 14 يوم عمل.';
+const REPLY = '{"answer": "يصل \\u0627لمبلغ. \\"خلال\\" 5 إلى 14 يوم عمل.", "citations": ["P1"], "answerable": true}';
 // Cut inside the key, inside \u0627, between \ and ", and inside the value's plain text.
 const CUTS = [
   '{"ans',
   'wer": "يصل \\u06',
-  '27لمبلغ \\',
+  '27لمبلغ. \\',
   '"خلال\\',
   '" 5 إلى 14 يو',
   'م عمل.", "citations": ["P',
@@ -196,7 +197,8 @@ describe('streamed LLM answers', () => {
     const drafts: string[] = [];
     const none = await answerer().answer(input, { onText: (t) => drafts.push(t) });
     expect(none).toMatchObject({ answered: false, failure: 'not_answerable', text: '', modelCalls: 1 });
-    expect(drafts).toEqual(['ربما']);
+    // A draft is shown a whole sentence at a time; this reply has none.
+    expect(drafts).toEqual([]);
 
     bodies = [];
     reply = (_body, nth) => (nth === 1 ? sse(['{"answer": "نص', ' ناقص', '"']) : sse(CUTS));
@@ -224,7 +226,8 @@ describe('streamed LLM answers', () => {
 
 describe('cancelled model calls', () => {
   it('a stream that never finishes is cut off by the signal: ModelUnavailableError with the abort as cause', async () => {
-    reply = () => sse(CUTS.slice(0, 2), { finish: false });
+    // Drafts are shown a whole sentence at a time: the first sentence arrives, then nothing more.
+    reply = () => sse(['{"answer": "يصل المبلغ. ', 'خلال'], { finish: false });
     const controller = new AbortController();
     const drafts: string[] = [];
     const error = await answerer()
@@ -238,7 +241,7 @@ describe('cancelled model calls', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelUnavailableError);
     expect((error as ModelUnavailableError).cause).toBe(controller.signal.reason);
-    expect(drafts).toEqual(['يصل']);
+    expect(drafts).toEqual(['يصل المبلغ.']);
   });
 
   it('an unstreamed call waiting for the model is aborted too, and a spent signal sends nothing', async () => {

@@ -40,7 +40,8 @@ const server = setupServer(
     }
     expect(body.stream).toBe(true);
     const json = JSON.stringify({
-      answer: 'Refunds reach your card within **5 to 14 working days** after we receive the item.',
+      answer:
+        'A refund is issued once a returned item passes inspection. That is within **3 business days** of reaching us. From that moment, the time it takes depends on how you paid.',
       citations: ['P1'],
       answerable: true,
     });
@@ -123,7 +124,7 @@ describe('a streamed answer', () => {
       }
       expect(mine.at(-1)?.text).toBe(outcome.reply?.content);
       expect(outcome.reply?.content).toBe(
-        'Refunds reach your card within **5 to 14 working days** after we receive the item.',
+        'A refund is issued once a returned item passes inspection. That is within **3 business days** of reaching us. From that moment, the time it takes depends on how you paid.',
       );
     } finally {
       unsubscribe();

@@ -49,9 +49,14 @@ async function main() {
       progress,
     );
     if (progress) process.stderr.write('\n');
-    for (const f of importFailures) process.stderr.write(`skipped article ${f}\n`);
+    // A refused article is never silent: its cases can only miss, so the reader must know why.
+    for (const f of importFailures) process.stderr.write(`eval: refused article ${f}\n`);
     if (!values.json || values.details) {
       console.log(`retrieval on ${report.cases} cases (${values.cases})`);
+      if (importFailures.length)
+        console.log(
+          `  ${importFailures.length} article(s) refused at import (listed on stderr); cases expecting them count as misses`,
+        );
       console.log(`  top1 ${pct(report.top1)}  top3 ${pct(report.top3)}  mrr ${report.mrr.toFixed(3)}`);
       console.log(
         `  bot at ANSWER_THRESHOLD=${config.ANSWER_THRESHOLD}: answered ${pct(report.answered_rate)}, answered precision ${pct(report.answered_precision)}, out-of-scope handed off ${pct(report.oos_handoff_recall)}`,

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import type { Retrieval } from '../knowledge/retrieve.js';
+import type { Retrieval, Retriever } from '../knowledge/retrieve.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/log.js';
 import { arabiziToArabic } from '../text/arabizi.js';
@@ -402,9 +402,19 @@ export function searchText(question: string, lang: Lang): string {
 }
 
 export async function retrieve(kb: KnowledgeBase, question: string, lang: Lang): Promise<Retrieval> {
-  const retriever = await kb.retriever();
-  const retrieval = await retriever.retrieve(question, { lang });
-  return retrieval.articles.length === 0 ? retriever.retrieve(question) : retrieval;
+  return retrieveWithFallback(await kb.retriever(), question, lang);
+}
+
+/** Articles in the customer's language first; when there are none (an English question to an
+ *  Arabic-only knowledge base), articles in any language. The eval ranks with this too. */
+export async function retrieveWithFallback(
+  retriever: Retriever,
+  question: string,
+  lang: Lang,
+  limit?: number,
+): Promise<Retrieval> {
+  const retrieval = await retriever.retrieve(question, { lang, limit });
+  return retrieval.articles.length === 0 ? retriever.retrieve(question, { limit }) : retrieval;
 }
 
 const FOLLOW_UP =

@@ -1,10 +1,13 @@
 import pino from 'pino';
 import { type Evidence, evidenceOf } from '../bot/confidence.js';
+import { retrieveWithFallback, searchText } from '../bot/decide.js';
 import type { Retriever } from '../knowledge/retrieve.js';
 import { buildService, type Service } from '../modules.js';
 import { compose } from '../platform/compose.js';
 import type { Config } from '../platform/config.js';
 import { throwawayDatabase } from '../platform/db/throwaway.js';
+import { detectLanguage } from '../text/language.js';
+import { redact } from '../text/redact.js';
 import { percentile, type RetrievalCase, readRetrievalCases } from './cases.js';
 
 export interface RetrievalReport {
@@ -87,7 +90,10 @@ export async function caseOutcome(
   c: RetrievalCase,
   externalId: string,
 ): Promise<{ outcome: CaseOutcome; turnMs: number }> {
-  const retrieval = await retriever.retrieve(c.question, { lang: c.lang, limit: 10 });
+  // Ranked as the bot retrieves: the question as retrieval reads it (redacted, Arabizi in Arabic
+  // letters), in the customer's language, or in any language when none of the articles is in theirs.
+  const lang = c.lang ?? detectLanguage(c.question).lang;
+  const retrieval = await retrieveWithFallback(retriever, searchText(redact(c.question).text, lang), lang, 10);
   const found = retrieval.articles.findIndex((a) => a.articleId === c.expected);
   const conversation = await service.inbox.open({ channel: 'api', externalId });
   const started = performance.now();

@@ -5,7 +5,7 @@
  * tests (DATABASE_URL is passed through).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,28 @@ describe('npm run eval', () => {
     // Not a quality bar, a sanity one: the sample set is written for the sample knowledge base.
     expect(top3).toBeGreaterThan(0.5);
     expect(report.oos_handoff_recall as number).toBeGreaterThan(0.5);
+  }, 300_000);
+
+  it("ranks as the bot retrieves (another language when none is in the customer's) and names a refused article", async () => {
+    const kb = join(scratch, 'kb-ar-only');
+    mkdirSync(kb, { recursive: true });
+    writeFileSync(
+      join(kb, 'payment.md'),
+      '---\nid: payment-ar\ntitle: طرق الدفع\nlang: ar\nquestions:\n  - وش طرق الدفع عندكم؟\n---\nنقبل الدفع عبر STC Pay و Apple Pay ومدى والبطاقات الائتمانية.\n',
+    );
+    writeFileSync(
+      join(kb, 'long.md'),
+      `---\nid: long-title-ar\ntitle: ${'عنوان طويل '.repeat(35)}\nlang: ar\n---\nنص المقال.\n`,
+    );
+    const file = join(scratch, 'cross.jsonl');
+    writeFileSync(
+      file,
+      '{"question": "Do you accept STC Pay and Apple Pay?", "expected": "payment-ar", "lang": "en"}\n',
+    );
+    const run = await evalCommand(['retrieval', '--kb', kb, '--cases', file, '--json']);
+    const report = lastJsonLine(run);
+    expect(report.top1).toBe(1);
+    expect(run.stderr).toMatch(/refused article long\.md: title: must be at most 300 characters \(it has \d{3}\)/);
   }, 300_000);
 
   it('sentiment --json: cases, accuracy, macro_f1 and per_label, with supports matching the file', async () => {

@@ -17,6 +17,7 @@ const GAP = ['Do you sell camel saddles?', 'I am looking for a camel saddle', 'd
 const BODY =
   'Yes. **Camel saddles** are in our Heritage section, from 900 riyals, delivered within a week.\n\n- Traditional wooden frame\n- Leather cushions\n\n<script>document.title="pwned"</script>';
 const STEP_MS = 30_000;
+const DIFF_MS = 240_000;
 
 describe.skipIf(!browserAvailable)('the knowledge editor in a browser (skipped: no Chromium at CHROMIUM_PATH)', () => {
   let deps: Awaited<ReturnType<typeof testDeps>>;
@@ -98,10 +99,12 @@ describe.skipIf(!browserAvailable)('the knowledge editor in a browser (skipped: 
     await page.waitForURL((url) => url.pathname === `/console/editor/articles/${articleId}`);
     expect(await page.locator('.pill.draft').count()).toBe(1);
 
-    // The answer diff: the gap's question would now be answered by this article.
-    await page.getByRole('button', { name: 'Check answer changes' }).click();
+    // The answer diff: the gap's question would now be answered by this article. On the embedded
+    // database it retrieves the development set inside this process (WASM Postgres, the same event
+    // loop as Playwright's driver): on a busy machine even the click's own bookkeeping waits for it.
+    await page.getByRole('button', { name: 'Check answer changes' }).click({ timeout: DIFF_MS });
     const row = page.locator('#answer-diff tr', { hasText: GAP[0] as string });
-    await row.waitFor({ timeout: 120_000 });
+    await row.waitFor({ timeout: DIFF_MS });
     expect(await row.getAttribute('data-kind')).toBe('now_answered');
     expect(await row.textContent()).toContain(articleId);
     expect(await page.locator('#answer-diff').textContent()).toMatch(/development-set cases/);
@@ -132,7 +135,7 @@ describe.skipIf(!browserAvailable)('the knowledge editor in a browser (skipped: 
     expect(await answer.locator('.sources a').first().getAttribute('href')).toContain(`/help/articles/${articleId}`);
     expect(await answer.locator('.body').textContent()).toContain('Heritage');
     await screenshot(shop, 'editor-widget-en-answer');
-  }, 300_000);
+  }, 600_000);
 
   it('ar: the article list and the version history with a diff, right to left', async () => {
     expect(articleId).not.toBe('');

@@ -1,0 +1,142 @@
+/**
+ * npm run --silent start-time [-- --json] — how long a newcomer waits: the first start of the
+ * sample knowledge base on an empty data folder (embedded default) until /readyz is 200, a second
+ * start on the same folder, and `npm run chat` until its prompt, with the folder free and while
+ * the service owns it (first launch builds the cached snapshot, the next uses it). Real processes
+ * (node + tsx, as `npm start` runs them, without npm's own start-up); loopback only.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const json = process.argv.includes('--json');
+const say = (line: string) => {
+  if (!json) process.stdout.write(`${line}\n`);
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function run(
+  entry: string,
+  env: Record<string, string>,
+  stdin?: string,
+  keepOpen = false,
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  if (stdin !== undefined) child.stdin?.end(stdin);
+  else if (!keepOpen) child.stdin?.end();
+  return { child, output: () => out };
+}
+
+/**
+ * CPU seconds the process has used (Linux): on a machine shared with other work the wall time
+ * mostly measures the others; the CPU time is what a quiet machine would wait, roughly.
+ */
+function cpuSeconds(child: ChildProcess): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function until(what: string, ok: () => Promise<boolean> | boolean, ms = 600_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await gone;
+}
+
+/** Starts the server on `dir`; resolves with the seconds until /readyz answered 200. */
+async function startServer(dir: string) {
+  const port = await freePort();
+  const t0 = performance.now();
+  const server = run('src/main.ts', { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' });
+  let firstOutput: number | undefined;
+  server.child.stderr?.once('data', () => {
+    firstOutput = performance.now() - t0;
+  });
+  await until('the server to be ready', async () => {
+    if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output()}`);
+    try {
+      return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+    } catch {
+      return false;
+    }
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  return { server, seconds, cpu: cpuSeconds(server.child), silentFor: (firstOutput ?? seconds * 1000) / 1000 };
+}
+
+/** Launches `npm run chat`'s script; the seconds until its prompt. */
+async function chat(dir: string): Promise<{ seconds: number; cpu: number }> {
+  const t0 = performance.now();
+  // No /quit yet: the CPU time is read at the prompt, while the process still runs.
+  const c = run('scripts/chat.ts', { DATA_DIR: dir }, undefined, true);
+  await until('the chat prompt', () => {
+    if (c.child.exitCode !== null && !c.output().includes('you ›')) throw new Error(`chat exited:\n${c.output()}`);
+    return c.output().includes('you ›');
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(c.child);
+  c.child.stdin?.end('/quit\n');
+  await until('chat to exit', () => c.child.exitCode !== null);
+  return { seconds, cpu };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sanad-start-'));
+const figures: Record<string, number> = {};
+try {
+  const line = (what: string, f: { seconds: number; cpu: number }, key: string) => {
+    figures[`${key}_s`] = f.seconds;
+    figures[`${key}_cpu_s`] = f.cpu;
+    say(`${what.padEnd(52)} ${f.seconds.toFixed(1).padStart(5)} s  (CPU ${f.cpu.toFixed(1)} s)`);
+  };
+  say(`${''.padEnd(52)} wall time  (CPU time of the process)`);
+  const first = await startServer(join(dir, 'data'));
+  line('first start, empty folder, 58-article sample: ready', first, 'first_start');
+  figures.first_start_silent_s = first.silentFor;
+  await stop(first.server.child);
+  const second = await startServer(join(dir, 'data'));
+  line('second start, same folder: ready', second, 'second_start');
+  // The service owns the folder now: chat builds its snapshot once, then starts from it.
+  line('npm run chat, service running, first launch: prompt', await chat(join(dir, 'data')), 'chat_first_copy');
+  line('npm run chat, service running, snapshot: prompt', await chat(join(dir, 'data')), 'chat_snapshot');
+  await stop(second.server.child);
+  line('npm run chat, service stopped, its folder: prompt', await chat(join(dir, 'data')), 'chat_own_folder');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+const rounded = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number(v.toFixed(2))]));
+if (json) process.stdout.write(`${JSON.stringify(rounded)}\n`);

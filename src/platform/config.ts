@@ -28,6 +28,13 @@ export const configSchema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // Customer messages (REST and widget) handled at once per process, how many may wait behind
+  // them and for how long; past that a 429 with Retry-After, so admitted ones keep their latency.
+  TURN_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(8),
+  TURN_QUEUE: z.coerce.number().int().min(0).max(100_000).default(64),
+  TURN_QUEUE_WAIT_MS: z.coerce.number().int().min(10).default(5000),
+  // WhatsApp webhooks stored but not yet handled past which new ones get a 429 (Meta retries later).
+  WHATSAPP_BACKLOG_MAX: z.coerce.number().int().min(1).default(2000),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

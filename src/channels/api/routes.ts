@@ -141,6 +141,7 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
         409: problemResponse('The conversation is resolved or closed (conversation-closed)'),
         413: problemResponse('Message or body too large (message-too-long, body-too-large)'),
         415: problemResponse('Not JSON'),
+        429: problemResponse('Too many messages being handled (overloaded): retry after Retry-After seconds'),
         503: problemResponse('Another process holds the conversation for too long (conversation-busy): retry'),
       },
     }),

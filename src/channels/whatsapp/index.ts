@@ -1,5 +1,6 @@
 import type { Inbox } from '../../inbox/index.js';
 import type { Config } from '../../platform/config.js';
+import { overloaded } from '../../platform/http/admission.js';
 import { defineJob, enqueueJob, processor } from '../../platform/jobs/jobs.js';
 import type { Platform } from '../../platform/module.js';
 import type { Surveys } from '../../surveys/index.js';
@@ -54,6 +55,9 @@ export function whatsappChannel(
   }
 
   async function accept(payload: unknown): Promise<void> {
+    // A backlog past the bound means turns cannot keep up: refuse, Meta delivers it again later.
+    const waiting = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM whatsapp_webhooks'))[0]?.n ?? 0;
+    if (waiting >= platform.config.WHATSAPP_BACKLOG_MAX) throw overloaded(30, 'WhatsApp messages');
     const [row] = await db.query<{ id: string }>('INSERT INTO whatsapp_webhooks (payload) VALUES ($1) RETURNING id', [
       JSON.stringify(payload),
     ]);

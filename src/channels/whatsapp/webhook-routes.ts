@@ -88,6 +88,7 @@ export function webhookRoutes(
         },
         401: problemResponse('Missing or wrong signature'),
         413: problemResponse('Body too large'),
+        429: problemResponse('Too many messages waiting to be handled (WHATSAPP_BACKLOG_MAX); sent again later'),
       },
     }),
     async (c) => {

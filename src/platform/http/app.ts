@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Module, Platform } from '../module.js';
+import { admission } from './admission.js';
 import type { AppEnv } from './env.js';
 import { errorHandler, zodIssuesToProblem } from './errors.js';
 import { hasMetricsToken } from './metrics-access.js';
@@ -82,6 +83,15 @@ export function createApp(platform: Platform, modules: Module[] = []) {
     await next();
   });
   for (const m of modules) for (const mw of m.middleware ?? []) app.use('/v1/*', mw);
+  // After authentication, so refused callers take no slot.
+  const turns = admission({
+    concurrency: config.TURN_CONCURRENCY,
+    queue: config.TURN_QUEUE,
+    maxWaitMs: config.TURN_QUEUE_WAIT_MS,
+  });
+  app.use('/v1/conversations/:id/messages', (c, next) =>
+    c.req.method === 'POST' ? turns.middleware(c, next) : next(),
+  );
   // /metrics admits METRICS_TOKEN or an admin: the modules' authentication finds the admin,
   // and is skipped for the token (which is no API key).
   for (const m of modules) {

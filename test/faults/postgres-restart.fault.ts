@@ -100,7 +100,7 @@ describe('faults: PostgreSQL restarted during turns', () => {
          count(*) FILTER (WHERE m.role = 'customer')::int AS customer,
          count(*) FILTER (WHERE m.role = 'bot')::int AS bot
        FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id
-       WHERE c.id = ANY($1::text[]) GROUP BY c.id`,
+       WHERE c.id::text = ANY($1::text[]) GROUP BY c.id`,
       [ids],
     );
     const figures = {

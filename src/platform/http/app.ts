@@ -82,8 +82,8 @@ export function createApp(platform: Platform, modules: Module[] = []) {
     }
     await next();
   });
-  for (const m of modules) for (const mw of m.middleware ?? []) app.use('/v1/*', mw);
-  // After authentication, so refused callers take no slot.
+  // Before authentication: checking a token is a query, and on PGlite queries wait in one line
+  // behind the turns, so requests held there would pile up unseen by the gate.
   const turns = admission({
     concurrency: config.TURN_CONCURRENCY,
     queue: config.TURN_QUEUE,
@@ -92,6 +92,8 @@ export function createApp(platform: Platform, modules: Module[] = []) {
   app.use('/v1/conversations/:id/messages', (c, next) =>
     c.req.method === 'POST' ? turns.middleware(c, next) : next(),
   );
+  for (const m of modules) for (const mw of m.middleware ?? []) app.use('/v1/*', mw);
+
   // /metrics admits METRICS_TOKEN or an admin: the modules' authentication finds the admin,
   // and is skipped for the token (which is no API key).
   for (const m of modules) {

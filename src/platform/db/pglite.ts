@@ -15,6 +15,10 @@ export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob
   await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T extends object>(text: string, params: unknown[] = []) {
+      // PGlite runs a statement synchronously and settles it as a microtask: a turn's statements
+      // would run back to back without the event loop ever reading new requests, so nothing
+      // (admission control, /readyz, the live feed) could act while a turn runs. Yield first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const res = await q.query<T>(text, params as unknown[]);
       return res.rows;
     },

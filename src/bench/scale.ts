@@ -43,7 +43,12 @@ export async function scaleLevel(
   const embedder = new LocalHashEmbedder();
   const intentEmbedder = new LocalHashEmbedder(options.intentDims);
   const perArticle = 9.3;
-  const articles = syntheticKnowledgeBase(sample, Math.max(2, Math.ceil(targetChunks / perArticle)), options.seed);
+  // A few articles more than the average needs, so the level has exactly the chunks asked for.
+  const articles = syntheticKnowledgeBase(
+    sample,
+    Math.max(2, Math.ceil((targetChunks / perArticle) * 1.1)),
+    options.seed,
+  );
   const started = performance.now();
   const chunks: IndexChunk[] = [];
   const df = new Float64Array(embedder.dims);
@@ -87,7 +92,8 @@ export async function scaleLevel(
   }
   const n = chunks.length;
   const idf = Float64Array.from(df, (d) => Number((Math.log((n + 1) / (d + 1)) + 1).toFixed(4)));
-  const used = articles.filter((a) => chunks.some((c) => c.article_id === a.id));
+  const withChunks = new Set(chunks.map((c) => c.article_id));
+  const used = articles.filter((a) => withChunks.has(a.id));
   const C = used.length;
   const random = seededRandom(options.seed);
   const weights = new Float32Array(options.intentDims * C);

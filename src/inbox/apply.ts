@@ -13,6 +13,8 @@ export class LeaseLostError extends Error {
 }
 
 export interface Applied {
+  /** The customer's message as now stored (decided). */
+  message?: Message;
   reply?: Message;
   handoff?: HandoffRecord;
 }
@@ -33,16 +35,14 @@ export async function applyDecision(
     conversationId,
   ]);
   if (conversation?.turn_owner !== input.owner) throw new LeaseLostError(conversationId);
-  const [current] = await tx.query<{ decided_at: Date | null }>('SELECT decided_at FROM messages WHERE id = $1', [
-    message.id,
-  ]);
-  if (!current || current.decided_at) return undefined;
-
-  await tx.query(
+  // Marked decided only if no earlier turn did (the conversation row is locked): one statement,
+  // which also gives the row back for the caller's response.
+  const [decided] = await tx.query<Message>(
     `UPDATE messages SET sentiment_score = $2, sentiment_label = $3, decided_at = now(),
-       meta = meta || $4::text::jsonb WHERE id = $1`,
+       meta = meta || $4::text::jsonb WHERE id = $1 AND decided_at IS NULL RETURNING *`,
     [message.id, decision.sentiment.score, decision.sentiment.label, JSON.stringify({ decision: decision.kind })],
   );
+  if (!decided) return undefined;
   const articleId = decision.kind === 'answer' ? (decision.answer.citations[0]?.articleId ?? null) : null;
   await tx.query(
     `UPDATE conversations SET model_calls = model_calls + $2, bot_failures = $3, lang = COALESCE(lang, $4),
@@ -51,7 +51,7 @@ export async function applyDecision(
     [conversationId, decision.modelCalls, decision.botFailures, decision.lang, articleId],
   );
 
-  const applied: Applied = {};
+  const applied: Applied = { message: decided };
   if (decision.kind === 'handoff') {
     applied.handoff = await recordHandoff(tx, {
       conversationId,

@@ -64,9 +64,9 @@ export function createReceiver(
 ) {
   const { db, events, log, config, bus } = platform;
   // Decisions made by one caller's turn for another caller's message, until that caller reads it.
-  const recent = new Map<string, Decision>();
-  const remember = (id: string, decision: Decision) => {
-    recent.set(id, decision);
+  const recent = new Map<string, { decision: Decision; applied: Applied }>();
+  const remember = (id: string, decision: Decision, applied: Applied) => {
+    recent.set(id, { decision, applied });
     if (recent.size > REMEMBERED_DECISIONS) recent.delete(recent.keys().next().value as string);
   };
 
@@ -121,7 +121,7 @@ export function createReceiver(
             applyDecision(tx, emit, { message, decision: fallback, owner: lease.owner, deliveredOnStore }),
           );
         }
-        if (applied) remember(message.id, decision);
+        if (applied) remember(message.id, decision, applied);
         if (applied?.handoff) {
           const { reason, team, priority } = applied.handoff;
           log.info({ conversationId, reason, team, priority }, 'handed off to a person');
@@ -131,17 +131,29 @@ export function createReceiver(
   }
 
   async function outcomeOf(messageId: string, duplicate: boolean): Promise<ReceiveOutcome> {
+    const remembered = recent.get(messageId);
+    recent.delete(messageId);
+    // Decided by this call: the rows its transaction wrote are the outcome, without reading them back.
+    if (!duplicate && remembered?.applied.message) {
+      const { message, reply, handoff } = remembered.applied;
+      return {
+        message,
+        duplicate,
+        reply,
+        handoff,
+        silent: message.decided_at !== null && !reply,
+        decision: remembered.decision,
+      };
+    }
     const message = (await getMessage(db, messageId)) as Message;
     const [reply, handoff] = await Promise.all([replyTo(db, messageId), handoffFor(db, messageId)]);
-    const decision = recent.get(messageId);
-    recent.delete(messageId);
     return {
       message,
       duplicate,
       reply,
       handoff,
       silent: message.decided_at !== null && !reply,
-      decision: duplicate ? undefined : decision,
+      decision: duplicate ? undefined : remembered?.decision,
     };
   }
 

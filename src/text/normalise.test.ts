@@ -92,3 +92,22 @@ describe('language detection', () => {
     expect(detectLanguage('I paid 300 SAR by mada').lang).toBe('en');
   });
 });
+
+describe('Gulf verb forms', () => {
+  it('brings present, past and future verb forms and the verbal noun to the same term', () => {
+    for (const [a, b] of [
+      ['يحول', 'تحويل'],
+      ['حولت', 'التحويلات'],
+      ['بيحول', 'لتحويل'],
+      ['يسحب', 'سحبت'],
+      ['ترجع', 'ارجاع'],
+      ['تنشحن', 'شحن'],
+    ] as const) {
+      expect(terms(a), `${a} / ${b}`).toEqual(terms(b));
+    }
+  });
+
+  it('leaves a dialect function word out of the search terms', () => {
+    expect(terms('مدري وين شحنتي للحين')).toEqual(terms('شحنتي'));
+  });
+});

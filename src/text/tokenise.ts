@@ -56,8 +56,32 @@ export function stemArabic(word: string): string {
   return w;
 }
 
+/**
+ * Verb forms and the Form II verbal noun brought to their three root letters, so a dialect
+ * question's verb meets the article's noun: يحول / حولت / بيحول / تحويل → حول, يسحب / سحبت →
+ * سحب, ترجع / رجعت → رجع. Only the patterns that are nearly always a verb or a تفعيل noun: a
+ * present-tense prefix (ي ت ن ا, after the future / progressive ب or ح) on three letters, the
+ * past-tense ت / وا / و / تو / نا on three letters, and ت + C C ي C. Applied after the light
+ * stemmer, to questions and articles alike. Written for this project from Arabic morphology,
+ * not from any evaluation set.
+ */
+export function stemVerb(stem: string): string {
+  let w = stem;
+  if (w.length === 5 && (w[0] === 'ب' || w[0] === 'ح') && 'يتنا'.includes(w[1] as string)) w = w.slice(1);
+  if (w.length === 4 && 'يتن'.includes(w[0] as string)) return w.slice(1);
+  // The Form IV verbal noun: ارجاع / ارسال / اصلاح.
+  if (w.length === 5 && w[0] === 'ا' && w[3] === 'ا') return w[1] + w[2] + w[4];
+  if (w.length === 5 && w[0] === 'ت' && w[3] === 'ي') return w[1] + w[2] + w[4];
+  // The passive present (تنشحن, ينقطع) and ل / ب before a تفعيل noun (لتحويل, بتفعيل).
+  if (w.length === 5 && (w.startsWith('تن') || w.startsWith('ين'))) return w.slice(2);
+  if (w.length === 6 && 'لب'.includes(w[0] as string) && w[1] === 'ت' && w[4] === 'ي') return w[2] + w[3] + w[5];
+  if (w.length === 4 && w.endsWith('ت')) return w.slice(0, 3);
+  if (w.length === 5 && (w.endsWith('وا') || w.endsWith('تو') || w.endsWith('نا'))) return w.slice(0, 3);
+  return w;
+}
+
 function stemOnly(word: string): string {
-  if (ARABIC_LETTER.test(word)) return stemArabic(word);
+  if (ARABIC_LETTER.test(word)) return stemVerb(stemArabic(word));
   if (/^[a-z]+$/.test(word) && word.length > 3) return englishStemmer(word);
   return word;
 }

@@ -2,6 +2,7 @@ import type { Module, Platform } from '../platform/module.js';
 import { ensureFirstAdmin } from './bootstrap.js';
 import { authenticate } from './middleware.js';
 import { authRoutes } from './routes.js';
+import { sameOriginWrites } from './same-origin.js';
 
 export { createCustomerToken } from './customer-tokens.js';
 
@@ -9,7 +10,7 @@ export { createCustomerToken } from './customer-tokens.js';
 export function authModule(platform: Platform, options: { print?: (text: string) => void } = {}): Module {
   return {
     name: 'auth',
-    middleware: [authenticate(platform.db, platform.config)],
+    middleware: [sameOriginWrites(platform.config), authenticate(platform.db, platform.config)],
     routes: () => authRoutes(platform),
     async start() {
       await ensureFirstAdmin(platform.db, platform.config, options.print ?? ((t) => process.stderr.write(t)));

@@ -42,7 +42,9 @@ export function webModule(platform: Platform): Module {
     name: 'web',
     routes: () => {
       const app = new Hono<AppEnv>();
-      for (const path of ['/', '/help', '/help/*', '/console', '/console/*']) app.use(path, inertBidi);
+      // The editor's and supervisor's pages are drawn on the server; the agent console draws its own.
+      for (const path of ['/console/editor', '/console/editor/*', '/console/supervisor', '/console/supervisor/*'])
+        app.use(path, inertBidi);
       // A page without one asks for /favicon.ico; an inline icon saves the 404.
       app.get('/favicon.ico', (c) =>
         c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }),

@@ -2,6 +2,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db, Queryable } from './db.js';
 
+const YIELD_AFTER_MS = 20;
+let heldSince = performance.now();
+
 /**
  * Opens PGlite with pgvector; `dataDir` undefined means in memory (tests, eval). `loadDataDir`
  * starts it from a snapshot (`dump()`), which skips PGlite's initdb, the slow part of a first open.
@@ -17,8 +20,12 @@ export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob
     async query<T extends object>(text: string, params: unknown[] = []) {
       // PGlite runs a statement synchronously and settles it as a microtask: a turn's statements
       // would run back to back without the event loop ever reading new requests, so nothing
-      // (admission control, /readyz, the live feed) could act while a turn runs. Yield first.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // (admission control, /readyz, the live feed) could act while a turn runs. Yield when the
+      // loop has been held for a while (every statement would slow busy turns for nothing).
+      if (performance.now() - heldSince > YIELD_AFTER_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        heldSince = performance.now();
+      }
       const res = await q.query<T>(text, params as unknown[]);
       return res.rows;
     },

@@ -9,12 +9,12 @@
  */
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/auth/staff.js';
 import type { Channel } from '../../src/channels/index.js';
 import { testDeps } from '../helpers/backends.js';
-import { browserAvailable, launchBrowser, type Served, screenshot, serveApp } from '../helpers/browser.js';
+import { browserAvailable, browserPages, type Served, screenshot, serveApp } from '../helpers/browser.js';
 
 const PASSWORD = 'translation-test-password-1';
 const AGENT = { email: 'mona.t@souq.example', name: 'Mona Al-Harbi' };
@@ -67,8 +67,7 @@ describe.skipIf(!browserAvailable)('translation in the agent console (skipped: n
   let withoutModel: Awaited<ReturnType<typeof testDeps>>;
   let served: Served;
   let servedWithout: Served;
-  let browser: Browser;
-  let contexts: BrowserContext[] = [];
+  const pages = browserPages(STEP_MS);
 
   beforeAll(async () => {
     // The service's own requests to this machine (the browser's pages) pass; anything else is an error.
@@ -87,14 +86,11 @@ describe.skipIf(!browserAvailable)('translation in the agent console (skipped: n
     await createStaff(withoutModel.db, { ...AGENT_AR, role: 'agent', password: PASSWORD, team: null });
     served = await serveApp(withModel.service.app().fetch);
     servedWithout = await serveApp(withoutModel.service.app().fetch);
-    browser = await launchBrowser();
+    await pages.start();
   }, 240_000);
-  afterEach(async () => {
-    for (const context of contexts) await context.close();
-    contexts = [];
-  });
+  afterEach(() => pages.closePages());
   afterAll(async () => {
-    await browser?.close();
+    await pages.close();
     await served?.close();
     await servedWithout?.close();
     await withModel?.close();
@@ -102,13 +98,7 @@ describe.skipIf(!browserAvailable)('translation in the agent console (skipped: n
     model.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_MS);
-    return page;
-  }
+  const newPage = () => pages.newPage();
 
   async function signIn(page: Page, base: string, email: string) {
     const login = await page.context().request.post(`${base}/v1/auth/login`, { data: { email, password: PASSWORD } });

@@ -7,11 +7,11 @@
  * agent's name, in the widget, and never the note. A contact name and messages carrying markup
  * render inert. Screenshots go to test-results/screenshots.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/auth/staff.js';
 import { testDeps } from '../helpers/backends.js';
-import { browserAvailable, launchBrowser, type Served, screenshot, serveApp } from '../helpers/browser.js';
+import { browserAvailable, browserPages, type Served, screenshot, serveApp } from '../helpers/browser.js';
 
 const PASSWORD = 'console-test-password-1';
 const AGENTS = {
@@ -61,8 +61,7 @@ const STEP_MS = 30_000;
 describe.skipIf(!browserAvailable)('the agent console in a browser (skipped: no Chromium at CHROMIUM_PATH)', () => {
   let deps: Awaited<ReturnType<typeof testDeps>>;
   let served: Served;
-  let browser: Browser;
-  let contexts: BrowserContext[] = [];
+  const pages = browserPages(STEP_MS);
 
   beforeAll(async () => {
     deps = await testDeps();
@@ -72,25 +71,16 @@ describe.skipIf(!browserAvailable)('the agent console in a browser (skipped: no 
       await createStaff(deps.db, { ...agent, role: 'agent', password: PASSWORD, team: null });
     }
     served = await serveApp(deps.service.app().fetch);
-    browser = await launchBrowser();
+    await pages.start();
   }, 240_000);
-  afterEach(async () => {
-    for (const context of contexts) await context.close();
-    contexts = [];
-  });
+  afterEach(() => pages.closePages());
   afterAll(async () => {
-    await browser?.close();
+    await pages.close();
     await served?.close();
     await deps?.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_MS);
-    return page;
-  }
+  const newPage = () => pages.newPage();
 
   async function signIn(page: Page, locale: 'ar' | 'en') {
     const ui = UI[locale];

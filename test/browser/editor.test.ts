@@ -5,11 +5,11 @@
  * with the new article. The version history shows a diff in Arabic, right to left. Screenshots
  * go to test-results/screenshots.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/auth/staff.js';
 import { testDeps } from '../helpers/backends.js';
-import { browserAvailable, launchBrowser, type Served, screenshot, serveApp } from '../helpers/browser.js';
+import { browserAvailable, browserPages, type Served, screenshot, serveApp } from '../helpers/browser.js';
 
 const PASSWORD = 'editor-test-password-1';
 const EDITOR = { email: 'layla@shop.example', name: 'ليلى المحررة' };
@@ -22,8 +22,7 @@ const DIFF_MS = 240_000;
 describe.skipIf(!browserAvailable)('the knowledge editor in a browser (skipped: no Chromium at CHROMIUM_PATH)', () => {
   let deps: Awaited<ReturnType<typeof testDeps>>;
   let served: Served;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
+  const pages = browserPages(STEP_MS);
   let articleId = '';
 
   beforeAll(async () => {
@@ -38,24 +37,16 @@ describe.skipIf(!browserAvailable)('the knowledge editor in a browser (skipped: 
     }
     await createStaff(deps.db, { ...EDITOR, role: 'editor', password: PASSWORD, team: null });
     served = await serveApp(deps.service.app().fetch);
-    browser = await launchBrowser();
+    await pages.start();
   }, 240_000);
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-  });
+  afterEach(() => pages.closePages());
   afterAll(async () => {
-    await browser?.close();
+    await pages.close();
     await served?.close();
     await deps?.close();
   });
 
-  async function newPage(viewport = { width: 1360, height: 1000 }): Promise<Page> {
-    context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_MS);
-    return page;
-  }
+  const newPage = (viewport = { width: 1360, height: 1000 }) => pages.newPage({ viewport });
 
   async function signIn(page: Page, path: string, labels: { email: string; password: string; signIn: string }) {
     await page.goto(`${served.url}${path}`);
@@ -125,7 +116,7 @@ describe.skipIf(!browserAvailable)('the knowledge editor in a browser (skipped: 
     expect(await page.title()).not.toContain('pwned');
 
     // The customer asks again on the shop's widget: answered from the new article.
-    const shop = await context!.newPage();
+    const shop = await page.context().newPage();
     await shop.goto(`${served.url}/?locale=en`);
     await shop.getByRole('button', { name: 'Open the chat with customer service' }).click();
     await shop.getByLabel('Type your message').fill(GAP[0] as string);

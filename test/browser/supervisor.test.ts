@@ -6,11 +6,11 @@
  * is refused. Screenshots go to test-results/screenshots.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/auth/staff.js';
 import { testDeps } from '../helpers/backends.js';
-import { browserAvailable, launchBrowser, type Served, screenshot, serveApp } from '../helpers/browser.js';
+import { browserAvailable, browserPages, type Served, screenshot, serveApp } from '../helpers/browser.js';
 import { at, seedContact, seedConversation } from '../reporting/seed.js';
 import { seedWorld } from '../reporting/world.js';
 
@@ -25,8 +25,7 @@ describe.skipIf(!browserAvailable)(
   () => {
     let deps: Awaited<ReturnType<typeof testDeps>>;
     let served: Served;
-    let browser: Browser;
-    let context: BrowserContext | undefined;
+    const pages = browserPages(STEP_MS);
 
     beforeAll(async () => {
       deps = await testDeps();
@@ -54,24 +53,16 @@ describe.skipIf(!browserAvailable)(
       await createStaff(deps.db, { ...SUPERVISOR, role: 'supervisor', password: PASSWORD, team: null });
       await createStaff(deps.db, { ...AGENT, role: 'agent', password: PASSWORD, team: null });
       served = await serveApp(deps.service.app().fetch);
-      browser = await launchBrowser();
+      await pages.start();
     }, 240_000);
-    afterEach(async () => {
-      await context?.close();
-      context = undefined;
-    });
+    afterEach(() => pages.closePages());
     afterAll(async () => {
-      await browser?.close();
+      await pages.close();
       await served?.close();
       await deps?.close();
     });
 
-    async function newPage(viewport = { width: 1360, height: 900 }): Promise<Page> {
-      context = await browser.newContext({ viewport, acceptDownloads: true });
-      const page = await context.newPage();
-      page.setDefaultTimeout(STEP_MS);
-      return page;
-    }
+    const newPage = (viewport = { width: 1360, height: 900 }) => pages.newPage({ viewport, acceptDownloads: true });
 
     async function signIn(page: Page, who: { email: string }, path: string) {
       await page.goto(`${served.url}${path}`);
@@ -172,7 +163,7 @@ describe.skipIf(!browserAvailable)(
       const res = await page.goto(`${served.url}/console/supervisor?locale=ar&from=2026-02-01&to=2026-01-01`);
       expect(res?.status()).toBe(400);
       expect(await page.locator('.error').textContent()).toContain('must be before');
-      await context?.close();
+      await page.context().close();
 
       const agentPage = await newPage();
       await signIn(agentPage, AGENT, '/console/supervisor?locale=ar');

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (the `chromium` package), or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -71,4 +71,34 @@ export async function serveHostPage(html: () => string): Promise<Served> {
   await new Promise<void>((resolve) => server.listen(0, resolve));
   // localhost, not 127.0.0.1: a different origin from the service's even on the same machine.
   return { url: `http://localhost:${(server.address() as AddressInfo).port}`, close: closing(server) };
+}
+
+/**
+ * One Chromium for a test file and the pages its tests open: `closePages` in afterEach closes
+ * each test's contexts (a failed test leaves none open), `close` in afterAll the browser.
+ */
+export function browserPages(stepMs: number) {
+  let browser: Browser | undefined;
+  const open: BrowserContext[] = [];
+  return {
+    async start() {
+      browser = await launchBrowser();
+    },
+    /** A page in a new context (its own cookies and storage), whose steps wait up to `stepMs`. */
+    async newPage(options: BrowserContextOptions = {}): Promise<Page> {
+      if (!browser) throw new Error('browserPages: start() first');
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
+      open.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(stepMs);
+      return page;
+    },
+    async closePages() {
+      for (const context of open.splice(0)) await context.close();
+    },
+    async close() {
+      await this.closePages();
+      await browser?.close();
+    },
+  };
 }

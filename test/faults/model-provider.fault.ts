@@ -45,11 +45,16 @@ const msw = setupServer(
     if (mode === 'hang') await delay('infinite');
     const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
     if (system.startsWith('Rate the sentiment')) return HttpResponse.json(completion('{"score": 0}'));
-    const answer = JSON.stringify({
-      answer: 'Refunds reach your card within 5 to 10 working days.',
-      citations: ['P1'],
-      answerable: true,
-    });
+    // A working model says what its first passage says (a sentence of it): answers are sent only
+    // when grounded in the passages they cite, so a made-up figure would never count as recovered.
+    const user = body.messages.find((m) => m.role === 'user')?.content ?? '';
+    const first = /^\[P1\] \(.*\)\n([\s\S]*?)(?=\n\n\[P\d+\] |$)/m.exec(user)?.[1] ?? '';
+    const sentence =
+      first
+        .replace(/^#+\s*/gm, '')
+        .trim()
+        .split(/(?<=[.!?؟])\s/)[0] ?? '';
+    const answer = JSON.stringify({ answer: sentence, citations: ['P1'], answerable: sentence !== '' });
     return body.stream ? streamed(answer) : HttpResponse.json(completion(answer));
   }),
 );

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { percentile } from '../eval/cases.js';
+import { closedLoop } from './closed-loop.js';
 import { round, since } from './stats.js';
 
 export interface HttpLevel {
@@ -46,26 +47,9 @@ async function level(
   maxRequests: number,
   one: (i: number) => Promise<{ ms: number } | undefined>,
 ): Promise<HttpLevel> {
-  const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
-  let firstError: string | undefined;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline && next < maxRequests) {
-      const i = next++;
-      try {
-        const r = await one(i);
-        if (r) latencies.push(r.ms);
-      } catch (error) {
-        errors++;
-        firstError ??= (error as Error).message;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = since(started) / 1000;
+  const run = await closedLoop(concurrency, seconds, maxRequests, async (i) => (await one(i))?.ms);
+  const { latencies, errors, firstError } = run;
+  const elapsed = run.seconds;
   return {
     concurrency,
     requests: latencies.length,

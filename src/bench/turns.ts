@@ -1,4 +1,5 @@
 import type { Inbox } from '../inbox/index.js';
+import { closedLoop } from './closed-loop.js';
 import { type LatencySummary, round, since, summarise } from './stats.js';
 
 export interface TurnLoad {
@@ -25,37 +26,21 @@ export async function turnLoad(
   options: { concurrency: number; seconds: number; maxTurns: number; label: string },
 ): Promise<TurnLoad> {
   const { concurrency, seconds, maxTurns } = options;
-  const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
-  let next = 0;
-  let errors = 0;
-  let firstError: string | undefined;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline && next < maxTurns) {
-      const i = next++;
-      try {
-        const conversation = await inbox.open({
-          channel: 'api',
-          externalId: `${options.label}-c${concurrency}-${i}`,
-        });
-        const t = performance.now();
-        const turn = await inbox.receive({
-          conversationId: conversation.id,
-          text: questions[i % questions.length] as string,
-        });
-        latencies.push(since(t));
-        const outcome = turn.handoff ? turn.handoff.reason : turn.reply ? 'answered' : 'silent';
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      } catch (error) {
-        errors++;
-        firstError ??= (error as Error).message;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = since(started) / 1000;
+  const run = await closedLoop(concurrency, seconds, maxTurns, async (i) => {
+    const conversation = await inbox.open({ channel: 'api', externalId: `${options.label}-c${concurrency}-${i}` });
+    const t = performance.now();
+    const turn = await inbox.receive({
+      conversationId: conversation.id,
+      text: questions[i % questions.length] as string,
+    });
+    const ms = since(t);
+    const outcome = turn.handoff ? turn.handoff.reason : turn.reply ? 'answered' : 'silent';
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    return ms;
+  });
+  const { latencies, errors, firstError } = run;
+  const elapsed = run.seconds;
   return {
     concurrency,
     turns: latencies.length,

@@ -120,10 +120,13 @@ export function folderSync(deps: {
       return;
     }
     let shown = 0;
-    const show = (line: string) => {
+    let shownPhase = '';
+    // At most a line a second, but always the first of a phase: a fast phase still shows it began.
+    const show = (phase: string, line: string) => {
       const now = performance.now();
-      if (now - shown < 1000) return;
+      if (now - shown < 1000 && phase === shownPhase) return;
       shown = now;
+      shownPhase = phase;
       deps.print?.(line);
     };
     deps.print?.(`Loading the knowledge base: ${due.length} of ${articles.length} articles from ${dir} …`);
@@ -131,7 +134,7 @@ export function folderSync(deps: {
       by: 'sample',
       stopped: () => stopping,
       onProgress: (done, total, phase) =>
-        show(`  ${phase === 'embedding' ? 'embedding passages' : 'saving articles'}: ${done}/${total}`),
+        show(phase, `  ${phase === 'embedding' ? 'embedding passages' : 'saving articles'}: ${done}/${total}`),
     });
     const failed = report.outcomes.filter((o) => o.problem);
     for (const o of report.outcomes) {

@@ -9,6 +9,7 @@ import type { BotDeps } from './decide.js';
 import { llmAnswerer } from './llm.js';
 import { createLlmClient } from './llm-client.js';
 import { localAnswerer } from './local.js';
+import { modelAssists } from './model-assists.js';
 
 /** The bot's own counters; labels never carry personal data. */
 export function botMetrics(registry: Registry) {
@@ -47,5 +48,6 @@ export function botFor(deps: { kb: KnowledgeBase; config: Config; log: Logger; m
     ...base,
     sentiment: llmSentimentScorer(client, deps.config.CHAT_MODEL, local, deps.log),
     llm: llmAnswerer(client, { model: deps.config.CHAT_MODEL, log: deps.log, onCall }),
+    assists: modelAssists(client, deps.config, deps.log, (op, result) => deps.metrics?.llmCalls.inc({ op, result })),
   };
 }

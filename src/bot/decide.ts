@@ -17,6 +17,7 @@ import { type Answer, type Answerer, ModelUnavailableError } from './answerer.js
 import { choicesFor, clarifyReply, resolveChoice } from './clarify.js';
 import { evidenceOf, retrievalConfidence } from './confidence.js';
 import type { ConversationSnapshot, Decision, HandoffCandidate, IncomingMessage } from './decision.js';
+import type { AssistTrace, ModelAssists } from './model-assists.js';
 import {
   type HandoffReason,
   handoffNotice,
@@ -37,6 +38,8 @@ export interface BotDeps {
   local: Answerer;
   /** Present when a model is configured. */
   llm?: Answerer;
+  /** The model assists switched on (follow-up rewrite, rerank); none without a model. */
+  assists?: ModelAssists;
 }
 
 export interface DecideOptions {
@@ -95,6 +98,7 @@ interface Progress {
   sentiment?: SentimentScore;
   retrieval?: Retrieval;
   confidence?: number;
+  assists?: AssistTrace;
 }
 
 async function decideWithin(
@@ -173,22 +177,50 @@ async function decideWithin(
   // "That didn't help" on its own is feedback, not a question: searching for it finds nothing
   // (a low-confidence hand-off under the wrong reason) or an unrelated article.
   const complaintOnly = failures > 0 && onlySaysNotHelped(content);
-  if (!complaintOnly) progress.retrieval = await retrieve(deps.kb, searchText(question, lang), lang);
+  const crossLingual = config.CROSS_LINGUAL_RETRIEVAL ? config.ANSWER_THRESHOLD : undefined;
+  if (!complaintOnly) progress.retrieval = await retrieve(deps.kb, searchText(question, lang), lang, crossLingual);
+  // What retrieval and the answerer read: the message, or the standalone question a model made of it.
+  let asked = question;
   // A short or elliptical follow-up ("and for STC Pay?", «طيب وإذا طلبي فوق ٢٠٠ ريال؟») is read with
   // the previous question: the combined question wins when retrieval is surer of it.
   const previous = snapshot.previousQuestion;
   // Only when the message alone is not enough, and in the same language as the one before.
   const sure = (r: Retrieval) => retrievalConfidence(evidenceOf(r));
-  if (
-    progress.retrieval &&
-    previous?.lang === lang &&
-    !complaintOnly &&
-    isFollowUp(content) &&
-    sure(progress.retrieval) < config.ANSWER_THRESHOLD
-  ) {
-    const combined = await retrieve(deps.kb, searchText(`${redact(previous.text).text} ${question}`, lang), lang);
-    if (sure(combined) > sure(progress.retrieval)) progress.retrieval = combined;
+  if (progress.retrieval && previous && !complaintOnly && isFollowUp(content)) {
+    const unsure = sure(progress.retrieval) < config.ANSWER_THRESHOLD;
+    // With LLM_FOLLOW_UP_REWRITE the model writes the standalone question (in any pair of
+    // languages), even when the message alone found something: an elliptical message that
+    // matches on its own words is often matched by chance. When the model fails, the two
+    // questions are combined as without a model.
+    let standalone: string | undefined;
+    if (deps.assists?.rewrite && withinBudget()) {
+      progress.modelCalls += 1;
+      standalone = await deps.assists.rewrite({ previous: redact(previous.text).text, question, lang }, signal);
+    }
+    const combinedText = `${redact(previous.text).text} ${question}`;
+    const text = standalone ?? (unsure && previous.lang === lang ? combinedText : undefined);
+    if (text) {
+      const combined = await retrieve(deps.kb, searchText(text, lang), lang, crossLingual);
+      if (standalone ? sure(combined) >= sure(progress.retrieval) : sure(combined) > sure(progress.retrieval)) {
+        progress.retrieval = combined;
+        if (standalone) {
+          asked = standalone;
+          progress.assists = { ...progress.assists, rewritten: standalone };
+        }
+      }
+    }
   }
+  if (progress.retrieval && deps.assists?.rerank && progress.retrieval.articles.length > 1 && withinBudget()) {
+    progress.modelCalls += 1;
+    const reranked = await deps.assists.rerank({ question: asked, lang, retrieval: progress.retrieval }, signal);
+    if (reranked) {
+      const moved = reranked.articles[0]?.articleId !== progress.retrieval.articles[0]?.articleId;
+      progress.retrieval = reranked;
+      if (moved) progress.assists = { ...progress.assists, reranked: true };
+    }
+  }
+  const top = progress.retrieval?.articles[0];
+  if (top && top.lang !== lang) progress.assists = { ...progress.assists, crossLingual: true };
   const retrieval = progress.retrieval;
 
   if (failures >= 2) {
@@ -210,7 +242,11 @@ async function decideWithin(
   // Stream only what is likely to be sent: below the threshold the turn will most likely hand off.
   const likely = retrievalConfidence(evidenceOf(retrieval)) >= config.ANSWER_THRESHOLD;
   const onText = likely && options.onText ? (t: string) => options.onText?.(safeMarkdown(t)) : undefined;
-  const outcome = await answerWithFallback(deps, { question, lang, retrieval }, { signal, onText, withinBudget });
+  const outcome = await answerWithFallback(
+    deps,
+    { question: asked, lang, retrieval },
+    { signal, onText, withinBudget },
+  );
   progress.modelCalls += outcome.modelCalls;
   progress.confidence = outcome.kind === 'answer' ? outcome.answer.confidence : outcome.confidence;
   if (outcome.kind === 'unavailable') return handoffFrom(deps, progress, snapshot, 'model_unavailable');
@@ -304,6 +340,7 @@ function common(progress: Progress, snapshot: ConversationSnapshot) {
     modelCalls: progress.modelCalls,
     botFailures: snapshot.botFailures,
     retrieval: progress.retrieval,
+    ...(progress.assists ? { assists: progress.assists } : {}),
   };
 }
 
@@ -401,20 +438,38 @@ export function searchText(question: string, lang: Lang): string {
   return lang === 'ar' && detectLanguage(text).arabizi ? arabiziToArabic(text) : text;
 }
 
-export async function retrieve(kb: KnowledgeBase, question: string, lang: Lang): Promise<Retrieval> {
-  return retrieveWithFallback(await kb.retriever(), question, lang);
+export async function retrieve(
+  kb: KnowledgeBase,
+  question: string,
+  lang: Lang,
+  crossLingualBelow?: number,
+): Promise<Retrieval> {
+  return retrieveWithFallback(await kb.retriever(), question, lang, undefined, crossLingualBelow);
 }
 
-/** Articles in the customer's language first; when there are none (an English question to an
- *  Arabic-only knowledge base), articles in any language. The eval ranks with this too. */
+/**
+ * Articles in the customer's language first; when there are none (an English question to an
+ * Arabic-only knowledge base), articles in any language. The eval ranks with this too.
+ * With `crossLingualBelow` (CROSS_LINGUAL_RETRIEVAL: a multilingual embedding model), a
+ * question its own language answers with less confidence than that is also searched in every
+ * language, and the article nearer in meaning wins: the customer's words may match nothing in
+ * an article written in the other language, so the vectors decide.
+ */
 export async function retrieveWithFallback(
   retriever: Retriever,
   question: string,
   lang: Lang,
   limit?: number,
+  crossLingualBelow?: number,
 ): Promise<Retrieval> {
   const retrieval = await retriever.retrieve(question, { lang, limit });
-  return retrieval.articles.length === 0 ? retriever.retrieve(question, { limit }) : retrieval;
+  if (retrieval.articles.length === 0) return retriever.retrieve(question, { limit });
+  if (crossLingualBelow === undefined || retrievalConfidence(evidenceOf(retrieval)) >= crossLingualBelow) {
+    return retrieval;
+  }
+  const any = await retriever.retrieve(question, { limit });
+  const best = (r: Retrieval) => r.articles[0]?.similarity ?? 0;
+  return any.articles[0]?.lang !== lang && best(any) > best(retrieval) ? any : retrieval;
 }
 
 const FOLLOW_UP =

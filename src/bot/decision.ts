@@ -2,6 +2,7 @@ import type { Retrieval } from '../knowledge/retrieve.js';
 import type { Lang } from '../text/language.js';
 import type { SentimentScore } from '../understanding/sentiment/sentiment.js';
 import type { Answer } from './answerer.js';
+import type { AssistTrace } from './model-assists.js';
 import type { HandoffReason } from './policy.js';
 
 /** What the bot sees of a conversation when it decides: a snapshot, read under the turn's lease. */
@@ -82,6 +83,8 @@ interface Common {
   botFailures: number;
   retrieval?: Retrieval;
   answer?: Answer;
+  /** What the model assists changed in this turn (when switched on). */
+  assists?: AssistTrace;
 }
 
 export type Decision = Common &

@@ -76,6 +76,18 @@ export const configSchema = z.object({
   EMBEDDING_DIMENSIONS: z.coerce.number().int().min(8).max(2000).optional(),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  // Model assists, each off by default and refused without a model (docs: README "Model assists"):
+  // paraphrases of example questions generated at ingestion, follow-ups rewritten into standalone
+  // questions, the best candidates reranked, and retrieval across languages with a multilingual
+  // embedding model.
+  LLM_PARAPHRASES: bool.default(false),
+  LLM_PARAPHRASES_PER_ARTICLE: z.coerce.number().int().min(1).max(200).default(30),
+  LLM_FOLLOW_UP_REWRITE: bool.default(false),
+  LLM_RERANK: bool.default(false),
+  LLM_RERANK_TOP: z.coerce.number().int().min(2).max(10).default(5),
+  // A turn's assist call (rewrite, rerank) that takes longer is dropped for the local way.
+  LLM_ASSIST_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+  CROSS_LINGUAL_RETRIEVAL: bool.default(false),
   TURN_DEADLINE_MS: z.coerce.number().int().min(200).max(120_000).default(8000),
   CUSTOMER_TOKEN_TTL_HOURS: z.coerce.number().positive().default(24),
   EVENTS_RETAIN_HOURS: z.coerce.number().positive().default(72),
@@ -177,6 +189,19 @@ const checkedConfig = configSchema.superRefine((c, ctx) => {
       });
     }
   }
+  for (const key of ['LLM_PARAPHRASES', 'LLM_FOLLOW_UP_REWRITE', 'LLM_RERANK', 'CROSS_LINGUAL_RETRIEVAL'] as const) {
+    if (c[key] && !llmConfigured(c)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'needs a model: set OPENAI_API_KEY or OPENAI_BASE_URL' });
+    }
+  }
+  if (c.CROSS_LINGUAL_RETRIEVAL && c.EMBEDDER === 'local') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CROSS_LINGUAL_RETRIEVAL'],
+      message:
+        'needs a multilingual embedding model (EMBEDDER=openai, EMBEDDING_MODEL); the local embedder matches words, not meanings across languages',
+    });
+  }
   if (c.WHATSAPP_TEMPLATE_NAME && c.WHATSAPP_TEMPLATE_LANGUAGES.length === 0) {
     ctx.addIssue({
       code: 'custom',
@@ -209,6 +234,6 @@ export function whatsappConfigured(config: Config): boolean {
   return Boolean(config.WHATSAPP_ACCESS_TOKEN && config.WHATSAPP_PHONE_NUMBER_ID);
 }
 
-export function llmConfigured(config: Config): boolean {
+export function llmConfigured(config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL'>): boolean {
   return Boolean(config.OPENAI_API_KEY || config.OPENAI_BASE_URL);
 }

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createLlmClient } from '../src/bot/llm-client.js';
+import { assistLines } from '../src/eval/assists-report.js';
 import { evaluateLearning } from '../src/eval/learning-eval.js';
 import { qualityLines } from '../src/eval/quality.js';
 import { evaluateRetrieval, precisionCoverage } from '../src/eval/retrieval-eval.js';
@@ -42,7 +43,7 @@ async function main() {
     const progress = process.stderr.isTTY
       ? (d: number, t: number) => process.stderr.write(`\r  ${d}/${t} cases`)
       : undefined;
-    const { report, outcomes, importFailures } = await evaluateRetrieval(
+    const { report, outcomes, importFailures, paraphrases } = await evaluateRetrieval(
       config,
       values.kb as string,
       values.cases as string,
@@ -73,6 +74,7 @@ async function main() {
         if (o.handoffReason) reasons.set(o.handoffReason, (reasons.get(o.handoffReason) ?? 0) + 1);
       console.log(`  hand-offs by reason: ${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
       for (const line of qualityLines(outcomes)) console.log(line);
+      for (const line of assistLines(config, outcomes, paraphrases)) console.log(line);
     }
     if (values.details) for (const o of outcomes) console.log(JSON.stringify(o));
     if (values.json) console.log(JSON.stringify(report));

@@ -1,6 +1,7 @@
 import pino from 'pino';
-import { type Evidence, evidenceOf } from '../bot/confidence.js';
+import { answerThreshold, type Evidence, evidenceOf } from '../bot/confidence.js';
 import { retrieveWithFallback, searchText } from '../bot/decide.js';
+import type { AssistTrace } from '../bot/model-assists.js';
 import type { Retriever } from '../knowledge/retrieve.js';
 import { buildService, type Service } from '../modules.js';
 import { compose } from '../platform/compose.js';
@@ -8,6 +9,7 @@ import type { Config } from '../platform/config.js';
 import { throwawayDatabase } from '../platform/db/throwaway.js';
 import { detectLanguage } from '../text/language.js';
 import { redact } from '../text/redact.js';
+import type { ParaphraseStats } from './assists-report.js';
 import { percentile, type RetrievalCase, readRetrievalCases } from './cases.js';
 
 export interface RetrievalReport {
@@ -38,6 +40,10 @@ export interface CaseOutcome {
   choices?: string[];
   /** The article the turn would cite (its label for calibration: turnTop === expected). */
   turnTop?: string | null;
+  /** The turn's own best article (after the model assists, when on). */
+  turnFirst?: string | null;
+  /** What the model assists changed in the turn. */
+  assists?: AssistTrace;
 }
 
 /**
@@ -50,7 +56,12 @@ export async function evaluateRetrieval(
   kbDir: string,
   casesFile: string,
   onProgress?: (done: number, total: number) => void,
-): Promise<{ report: RetrievalReport; outcomes: CaseOutcome[]; importFailures: string[] }> {
+): Promise<{
+  report: RetrievalReport;
+  outcomes: CaseOutcome[];
+  importFailures: string[];
+  paraphrases?: ParaphraseStats;
+}> {
   const cases = await readRetrievalCases(casesFile);
   // The service as it runs (inbox, bot, events), on a throw-away database, without its start hooks.
   const db = await throwawayDatabase(config.DATABASE_URL);
@@ -64,10 +75,12 @@ export async function evaluateRetrieval(
     // Measured as the service serves: from the in-memory index once it is built.
     await kb.ready();
     const retriever = await kb.retriever();
+    // Ranked as the bot ranks: across languages too when CROSS_LINGUAL_RETRIEVAL is on.
+    const crossLingualBelow = config.CROSS_LINGUAL_RETRIEVAL ? answerThreshold(config) : undefined;
     const outcomes: CaseOutcome[] = [];
     const latencies: number[] = [];
     for (const [i, c] of cases.entries()) {
-      const { outcome, turnMs } = await caseOutcome(service, retriever, c, `eval-case-${i}`);
+      const { outcome, turnMs } = await caseOutcome(service, retriever, c, `eval-case-${i}`, crossLingualBelow);
       outcomes.push(outcome);
       latencies.push(turnMs);
       onProgress?.(i + 1, cases.length);
@@ -89,11 +102,18 @@ export async function caseOutcome(
   retriever: Retriever,
   c: RetrievalCase,
   externalId: string,
+  crossLingualBelow?: number,
 ): Promise<{ outcome: CaseOutcome; turnMs: number }> {
   // Ranked as the bot retrieves: the question as retrieval reads it (redacted, Arabizi in Arabic
   // letters), in the customer's language, or in any language when none of the articles is in theirs.
   const lang = c.lang ?? detectLanguage(c.question).lang;
-  const retrieval = await retrieveWithFallback(retriever, searchText(redact(c.question).text, lang), lang, 10);
+  const retrieval = await retrieveWithFallback(
+    retriever,
+    searchText(redact(c.question).text, lang),
+    lang,
+    10,
+    crossLingualBelow,
+  );
   const found = retrieval.articles.findIndex((a) => a.articleId === c.expected);
   const conversation = await service.inbox.open({ channel: 'api', externalId });
   const started = performance.now();
@@ -116,6 +136,8 @@ export async function caseOutcome(
     evidence: turn.retrieval ? evidenceOf(turn.retrieval) : undefined,
     ...(clarified ? { clarified, choices: decision.choices.map((ch) => ch.articleId) } : {}),
     turnTop: turn.answer?.citations[0]?.articleId ?? turn.retrieval?.articles[0]?.articleId ?? null,
+    turnFirst: turn.retrieval?.articles[0]?.articleId ?? null,
+    ...(decision?.assists ? { assists: decision.assists } : {}),
   };
   return { outcome: result, turnMs };
 }

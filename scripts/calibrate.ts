@@ -16,6 +16,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type Calibration, type Evidence, retrievalConfidence } from '../src/bot/confidence.js';
+import { fitLogistic } from '../src/bot/logistic.js';
 import { auc, coverageAtPrecision, reliability } from '../src/eval/quality.js';
 import { evaluateRetrieval } from '../src/eval/retrieval-eval.js';
 import { loadConfig } from '../src/platform/config.js';
@@ -47,6 +48,7 @@ const { values } = parseArgs({
 
 interface Row {
   set: string;
+  lang: 'ar' | 'en';
   e: Evidence;
   y: 0 | 1;
 }
@@ -68,68 +70,36 @@ async function collect(): Promise<Row[]> {
     for (const o of outcomes) {
       if (!o.evidence || o.handoffReason === 'customer_request' || o.handoffReason === 'negative_sentiment') continue;
       const cited = o.answeredArticle ?? o.turnTop ?? o.top;
-      rows.push({ set: cases, e: o.evidence as Evidence, y: o.expected !== null && cited === o.expected ? 1 : 0 });
+      rows.push({
+        set: cases,
+        lang: o.lang,
+        e: o.evidence as Evidence,
+        y: o.expected !== null && cited === o.expected ? 1 : 0,
+      });
     }
   }
   if (values.save) await writeFile(values.save, JSON.stringify(rows));
   return rows;
 }
 
-/** Weighted L2-regularised logistic regression by Newton's method (IRLS). */
-function fitLogistic(rows: Row[], l2 = Number(values.l2)): Calibration {
+/** The confidence model by logistic regression on every set pooled, each set weighted alike. */
+function fitCalibration(rows: Row[], l2 = Number(values.l2)): Calibration {
   const sets = [...new Set(rows.map((r) => r.set))];
   const perSet = new Map(sets.map((s) => [s, rows.filter((r) => r.set === s).length]));
   const n = rows.length;
-  const weight = (r: Row) => n / sets.length / (perSet.get(r.set) as number);
-  const d = FEATURES.length + 1;
-  const x = (r: Row) => [1, ...FEATURES.map((f) => r.e[f])];
-  let w = new Array<number>(d).fill(0);
-  for (let iter = 0; iter < 50; iter++) {
-    const g = new Array<number>(d).fill(0);
-    const h = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-    for (const r of rows) {
-      const xi = x(r);
-      const p = 1 / (1 + Math.exp(-xi.reduce((s, v, i) => s + v * (w[i] as number), 0)));
-      const k = weight(r);
-      for (let i = 0; i < d; i++) {
-        g[i] = (g[i] as number) + k * (p - r.y) * (xi[i] as number);
-        for (let j = 0; j < d; j++)
-          (h[i] as number[])[j] =
-            ((h[i] as number[])[j] as number) + k * p * (1 - p) * (xi[i] as number) * (xi[j] as number);
-      }
-    }
-    for (let i = 1; i < d; i++) {
-      g[i] = (g[i] as number) + l2 * n * (w[i] as number);
-      (h[i] as number[])[i] = ((h[i] as number[])[i] as number) + l2 * n;
-    }
-    const step = solve(h, g);
-    w = w.map((v, i) => v - (step[i] as number));
-    if (Math.max(...step.map(Math.abs)) < 1e-8) break;
-  }
+  const w = fitLogistic(
+    rows.map((r) => ({
+      x: [1, ...FEATURES.map((f) => r.e[f])],
+      y: r.y,
+      w: n / sets.length / (perSet.get(r.set) as number),
+    })),
+    { l2 },
+  );
   const c = { intercept: w[0] as number } as Calibration;
   FEATURES.forEach((f, i) => {
     c[f] = w[i + 1] as number;
   });
   return c;
-}
-
-function solve(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i] as number]);
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++)
-      if (Math.abs((m[r] as number[])[col] as number) > Math.abs((m[pivot] as number[])[col] as number)) pivot = r;
-    [m[col], m[pivot]] = [m[pivot] as number[], m[col] as number[]];
-    const p = (m[col] as number[])[col] as number;
-    for (let r = 0; r < n; r++) {
-      if (r === col) continue;
-      const f = ((m[r] as number[])[col] as number) / p;
-      for (let k = col; k <= n; k++)
-        (m[r] as number[])[k] = ((m[r] as number[])[k] as number) - f * ((m[col] as number[])[k] as number);
-    }
-  }
-  return m.map((row, i) => (row[n] as number) / ((m[i] as number[])[i] as number));
 }
 
 function score(rows: Row[], c: Calibration) {
@@ -147,7 +117,7 @@ console.log(`${rows.length} cases from ${sets.length} sets`);
 if (sets.length > 1) {
   console.log('held out in turn (fitted on the other sets):');
   for (const held of sets) {
-    const c = fitLogistic(rows.filter((r) => r.set !== held));
+    const c = fitCalibration(rows.filter((r) => r.set !== held));
     const test = rows.filter((r) => r.set === held);
     const s = score(test, c);
     const now = score(test, (await import('../src/bot/confidence.js')).CALIBRATION);
@@ -156,24 +126,41 @@ if (sets.length > 1) {
     );
   }
 }
-const all = fitLogistic(rows);
+const all = fitCalibration(rows);
 const r2 = (x: number) => Math.round(x * 100) / 100;
 console.log(
   `export const CALIBRATION = { ${Object.entries(all)
     .map(([k, v]) => `${k}: ${r2(v)}`)
     .join(', ')} } as const;`,
 );
-// Thresholds for a target precision: the lowest confidence at which the answered cases of
-// each set, held out from the fit, reach the target, averaged over the sets (each set alike).
+// Thresholds for a target precision, per language: the lowest confidence at which the answered
+// cases of that language in each set, held out from the fit, reach the target, averaged over the
+// sets that have the language (each set alike).
 const targets = (values.targets as string).split(',').map(Number);
-const table = targets.map((t) => {
-  const found = sets.map((held) => {
-    const c = fitLogistic(rows.filter((r) => r.set !== held || sets.length === 1));
-    const test = rows.filter((r) => r.set === held);
-    return coverageAtPrecision(score(test, c).scored, test.length, t).threshold ?? 0.99;
-  });
-  return { precision: t, threshold: r2(found.reduce((a, b) => a + b, 0) / found.length) };
-});
-console.log(
-  `export const PRECISION_THRESHOLDS = [${table.map((t) => `{ precision: ${t.precision}, threshold: ${t.threshold} }`).join(', ')}] as const;`,
+const langs = [...new Set(rows.map((r) => r.lang))].sort();
+const heldFits = new Map(
+  sets.map((held) => [held, fitCalibration(rows.filter((r) => r.set !== held || sets.length === 1))]),
 );
+const perLang = langs.map((lang) => {
+  const table = targets.map((t) => {
+    const found = sets.flatMap((held) => {
+      const test = rows.filter((r) => r.set === held && r.lang === lang);
+      if (test.length === 0) return [];
+      const s = score(test, heldFits.get(held) as Calibration);
+      return [coverageAtPrecision(s.scored, test.length, t).threshold ?? 0.99];
+    });
+    return { precision: t, threshold: r2(found.reduce((a, b) => a + b, 0) / found.length) };
+  });
+  return `  ${lang}: [${table.map((t) => `{ precision: ${t.precision}, threshold: ${t.threshold} }`).join(', ')}],`;
+});
+console.log(`export const PRECISION_THRESHOLDS = {\n${perLang.join('\n')}\n};`);
+for (const lang of langs) {
+  const held = sets.flatMap(
+    (h) =>
+      score(
+        rows.filter((r) => r.set === h && r.lang === lang),
+        heldFits.get(h) as Calibration,
+      ).scored,
+  );
+  console.log(`  ${lang}, every set held out in turn: ECE ${f3(reliability(held).ece)} over ${held.length} cases`);
+}

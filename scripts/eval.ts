@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { targetPrecision } from '../src/bot/confidence.js';
 import { createLlmClient } from '../src/bot/llm-client.js';
 import { assistLines } from '../src/eval/assists-report.js';
 import { evaluateLearning } from '../src/eval/learning-eval.js';
@@ -36,6 +37,11 @@ const fail = (message: string): never => {
 };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+/** The threshold setting in force: a fixed ANSWER_THRESHOLD, or per-language targets (listed per language below the report). */
+const thresholdSetting = () =>
+  (config.ANSWER_TARGET_PRECISION ?? config.ANSWER_TARGET_PRECISION_AR ?? config.ANSWER_TARGET_PRECISION_EN)
+    ? `target precision (ar ${targetPrecision(config, 'ar') ?? '–'}, en ${targetPrecision(config, 'en') ?? '–'}; else ANSWER_THRESHOLD=${config.ANSWER_THRESHOLD})`
+    : `ANSWER_THRESHOLD=${config.ANSWER_THRESHOLD}`;
 
 async function main() {
   if (mode === 'retrieval') {
@@ -60,7 +66,7 @@ async function main() {
         );
       console.log(`  top1 ${pct(report.top1)}  top3 ${pct(report.top3)}  mrr ${report.mrr.toFixed(3)}`);
       console.log(
-        `  bot at ANSWER_THRESHOLD=${config.ANSWER_THRESHOLD}: answered ${pct(report.answered_rate)}, answered precision ${pct(report.answered_precision)}, out-of-scope handed off ${pct(report.oos_handoff_recall)}`,
+        `  bot at ${thresholdSetting()}: answered ${pct(report.answered_rate)}, answered precision ${pct(report.answered_precision)}, out-of-scope handed off ${pct(report.oos_handoff_recall)}`,
       );
       console.log(`  turn latency p50 ${report.p50_ms} ms, p95 ${report.p95_ms} ms`);
       console.log('  threshold  coverage  precision   (answered precision against coverage)');
@@ -73,7 +79,7 @@ async function main() {
       for (const o of outcomes)
         if (o.handoffReason) reasons.set(o.handoffReason, (reasons.get(o.handoffReason) ?? 0) + 1);
       console.log(`  hand-offs by reason: ${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
-      for (const line of qualityLines(outcomes)) console.log(line);
+      for (const line of qualityLines(outcomes, config)) console.log(line);
       for (const line of assistLines(config, outcomes, paraphrases)) console.log(line);
     }
     if (values.details) for (const o of outcomes) console.log(JSON.stringify(o));

@@ -15,7 +15,7 @@ import { smallTalk, smallTalkReply } from '../understanding/small-talk.js';
 import { soundsUpset } from '../understanding/upset.js';
 import { type Answer, type Answerer, ModelUnavailableError } from './answerer.js';
 import { choicesFor, clarifyReply, resolveChoice } from './clarify.js';
-import { evidenceOf, retrievalConfidence } from './confidence.js';
+import { answerThreshold, evidenceOf, retrievalConfidence } from './confidence.js';
 import type { ConversationSnapshot, Decision, HandoffCandidate, IncomingMessage } from './decision.js';
 import type { AssistTrace, ModelAssists } from './model-assists.js';
 import {
@@ -177,7 +177,9 @@ async function decideWithin(
   // "That didn't help" on its own is feedback, not a question: searching for it finds nothing
   // (a low-confidence hand-off under the wrong reason) or an unrelated article.
   const complaintOnly = failures > 0 && onlySaysNotHelped(content);
-  const crossLingual = config.CROSS_LINGUAL_RETRIEVAL ? config.ANSWER_THRESHOLD : undefined;
+  // The answer threshold of the customer's language (a target precision reads its own table).
+  const threshold = answerThreshold(config, lang);
+  const crossLingual = config.CROSS_LINGUAL_RETRIEVAL ? threshold : undefined;
   if (!complaintOnly) progress.retrieval = await retrieve(deps.kb, searchText(question, lang), lang, crossLingual);
   // What retrieval and the answerer read: the message, or the standalone question a model made of it.
   let asked = question;
@@ -187,7 +189,7 @@ async function decideWithin(
   // Only when the message alone is not enough, and in the same language as the one before.
   const sure = (r: Retrieval) => retrievalConfidence(evidenceOf(r));
   if (progress.retrieval && previous && !complaintOnly && isFollowUp(content)) {
-    const unsure = sure(progress.retrieval) < config.ANSWER_THRESHOLD;
+    const unsure = sure(progress.retrieval) < threshold;
     // With LLM_FOLLOW_UP_REWRITE the model writes the standalone question (in any pair of
     // languages), even when the message alone found something: an elliptical message that
     // matches on its own words is often matched by chance. When the model fails, the two
@@ -240,7 +242,7 @@ async function decideWithin(
   }
 
   // Stream only what is likely to be sent: below the threshold the turn will most likely hand off.
-  const likely = retrievalConfidence(evidenceOf(retrieval)) >= config.ANSWER_THRESHOLD;
+  const likely = retrievalConfidence(evidenceOf(retrieval)) >= threshold;
   const onText = likely && options.onText ? (t: string) => options.onText?.(safeMarkdown(t)) : undefined;
   const outcome = await answerWithFallback(
     deps,
@@ -256,7 +258,7 @@ async function decideWithin(
   if (answer.answered && cited && isSensitive(cited.tags, config.SENSITIVE_TAGS)) {
     return handoffFrom(deps, progress, snapshot, 'sensitive_topic', { team: cited.team, answer });
   }
-  if (!answer.answered || !answer.text.trim() || answer.confidence < config.ANSWER_THRESHOLD) {
+  if (!answer.answered || !answer.text.trim() || answer.confidence < threshold) {
     // A second miss right after "did you mean …?" is not offered choices again.
     if (pending) return handoffFrom(deps, progress, snapshot, 'clarification_failed', { answer });
     // Middling confidence: the right article is often among the best few; let the customer pick.
@@ -401,7 +403,7 @@ async function answerWithFallback(
       // extractive answer, which can only quote the knowledge base, stands in when it is confident.
       const fallback = await local();
       const calls = answer.modelCalls ?? 1;
-      return fallback.answered && fallback.confidence >= deps.config.ANSWER_THRESHOLD
+      return fallback.answered && fallback.confidence >= answerThreshold(deps.config, input.lang)
         ? { kind: 'answer', answer: fallback, modelCalls: calls }
         : { kind: 'answer', answer, modelCalls: calls };
     } catch (error) {
@@ -414,7 +416,7 @@ async function answerWithFallback(
   }
   deps.log.warn({ err: failure }, 'model unavailable; trying the local answer');
   const fallback = await local();
-  if (fallback.answered && fallback.confidence >= deps.config.ANSWER_THRESHOLD)
+  if (fallback.answered && fallback.confidence >= answerThreshold(deps.config, input.lang))
     return { kind: 'answer', answer: fallback, modelCalls: calls };
   return { kind: 'unavailable', confidence: fallback.confidence, modelCalls: calls };
 }

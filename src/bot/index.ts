@@ -2,7 +2,6 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Module, Platform } from '../platform/module.js';
 import type { Lang } from '../text/language.js';
 import { botFor, botMetrics } from './bot.js';
-import { answerThreshold } from './confidence.js';
 import { type DecideOptions, decide } from './decide.js';
 import type { ConversationSnapshot, Decision, IncomingMessage } from './decision.js';
 import { type Draft, draft } from './draft.js';
@@ -33,8 +32,8 @@ export function botModule(
   kb: KnowledgeBase,
 ): { decide: Decide; draft: DraftReply; module: Module } {
   const metrics = botMetrics(platform.metrics.registry);
-  const config = { ...platform.config, ANSWER_THRESHOLD: answerThreshold(platform.config) };
-  const deps = botFor({ kb, config, log: platform.log, metrics });
+  // The threshold is read per customer language in decide (answerThreshold).
+  const deps = botFor({ kb, config: platform.config, log: platform.log, metrics });
   return {
     async decide(message, snapshot, options) {
       const decision = await decide(deps, message, snapshot, options);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { answerThreshold } from '../bot/confidence.js';
-import { auc, clarifySummary, coverageAtPrecision, reliability } from './quality.js';
+import { answerThreshold, PRECISION_THRESHOLDS, thresholdForPrecision } from '../bot/confidence.js';
+import { auc, clarifySummary, coverageAtPrecision, languageLines, reliability } from './quality.js';
 import type { CaseOutcome } from './retrieval-eval.js';
 
 const outcome = (o: Partial<CaseOutcome>): CaseOutcome => ({
   question: 'q',
+  lang: 'en',
   expected: 'a',
   rank: 1,
   top: 'a',
@@ -64,5 +65,40 @@ describe('answer-quality figures', () => {
     expect(t90).toBeGreaterThanOrEqual(t85);
     expect(mid).toBeGreaterThanOrEqual(t85);
     expect(mid).toBeLessThanOrEqual(t90);
+  });
+  it("a target precision reads the language's own table; a language's own target overrides the common one", () => {
+    const rows = [
+      { precision: 0.8, threshold: 0.5 },
+      { precision: 0.9, threshold: 0.7 },
+    ];
+    expect(thresholdForPrecision(rows, 0.85)).toBeCloseTo(0.6);
+    expect(thresholdForPrecision(rows, 0.5)).toBe(0.5);
+    expect(thresholdForPrecision(rows, 0.99)).toBe(0.7);
+    const common = { ANSWER_THRESHOLD: 0.42, ANSWER_TARGET_PRECISION: 0.9 };
+    expect(answerThreshold(common, 'ar')).toBe(thresholdForPrecision(PRECISION_THRESHOLDS.ar, 0.9));
+    expect(answerThreshold(common, 'en')).toBe(thresholdForPrecision(PRECISION_THRESHOLDS.en, 0.9));
+    const arOnly = { ANSWER_THRESHOLD: 0.42, ANSWER_TARGET_PRECISION_AR: 0.8 };
+    expect(answerThreshold(arOnly, 'ar')).toBe(thresholdForPrecision(PRECISION_THRESHOLDS.ar, 0.8));
+    expect(answerThreshold(arOnly, 'en')).toBe(0.42);
+    expect(answerThreshold({ ...common, ANSWER_TARGET_PRECISION_EN: 0.8 }, 'en')).toBe(
+      thresholdForPrecision(PRECISION_THRESHOLDS.en, 0.8),
+    );
+  });
+  it('the eval lists each language with its threshold, what it answered and the coverage at 0.90 / 0.95', () => {
+    const lines = languageLines(
+      [
+        outcome({ lang: 'ar', answered: true, answeredArticle: 'a', confidence: 0.9 }),
+        outcome({ lang: 'ar', answered: false, confidence: 0.3, expected: null }),
+        outcome({ lang: 'en', answered: true, answeredArticle: 'b', confidence: 0.8 }),
+      ],
+      { ANSWER_THRESHOLD: 0.6, ANSWER_TARGET_PRECISION_AR: 0.9 },
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('ar (2 cases)');
+    expect(lines[0]).toContain('target precision 0.9');
+    expect(lines[0]).toContain('answered 50.0% at precision 100.0%');
+    expect(lines[0]).toContain('coverage at 90.0% precision 50.0% (threshold 0.900)');
+    expect(lines[1]).toContain('en (1 cases): threshold 0.600 (ANSWER_THRESHOLD)');
+    expect(lines[1]).toContain('answered 100.0% at precision 0.0%');
   });
 });

@@ -1,3 +1,4 @@
+import { answerThreshold, type ThresholdConfig, targetPrecision } from '../bot/confidence.js';
 import type { CaseOutcome } from './retrieval-eval.js';
 
 /**
@@ -103,8 +104,34 @@ export function auc(scored: { p: number; y: 0 | 1 }[]): number {
   return wins / (pos.length * neg.length);
 }
 
+/**
+ * Per language: the threshold in force (ANSWER_THRESHOLD, or the language's calibrated threshold
+ * for its target precision), what the bot answered at it, and the coverage reachable at 0.90
+ * and 0.95 precision with the threshold that reaches it.
+ */
+export function languageLines(outcomes: CaseOutcome[], config: ThresholdConfig): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const lines: string[] = [];
+  for (const lang of ['ar', 'en'] as const) {
+    const mine = outcomes.filter((o) => o.lang === lang);
+    if (mine.length === 0) continue;
+    const target = targetPrecision(config, lang);
+    const answered = mine.filter((o) => o.answered);
+    const right = answered.filter((o) => o.expected !== null && o.answeredArticle === o.expected).length;
+    const scored = scoredCases(mine);
+    const at = [0.9, 0.95].map((t) => {
+      const r = coverageAtPrecision(scored, mine.length, t);
+      return `${pct(r.coverage)}${r.threshold === null ? '' : ` (threshold ${r.threshold.toFixed(3)})`}`;
+    });
+    lines.push(
+      `  ${lang} (${mine.length} cases): threshold ${answerThreshold(config, lang).toFixed(3)} (${target === undefined ? 'ANSWER_THRESHOLD' : `target precision ${target}`}), answered ${pct(answered.length / mine.length)} at precision ${pct(answered.length ? right / answered.length : 0)}; coverage at 90.0% precision ${at[0]}, at 95.0% ${at[1]}; ECE ${reliability(scored).ece.toFixed(3)}`,
+    );
+  }
+  return lines;
+}
+
 /** The lines `npm run eval -- retrieval` prints under its report. */
-export function qualityLines(outcomes: CaseOutcome[]): string[] {
+export function qualityLines(outcomes: CaseOutcome[], config?: ThresholdConfig): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const c = clarifySummary(outcomes);
   const scored = scoredCases(outcomes);
@@ -119,6 +146,7 @@ export function qualityLines(outcomes: CaseOutcome[]): string[] {
       `  coverage at ${pct(target)} precision: ${pct(r.coverage)}${r.threshold === null ? '' : ` (threshold ${r.threshold.toFixed(3)})`}`,
     );
   }
+  if (config) lines.push(...languageLines(outcomes, config));
   lines.push('  confidence bin   cases  mean confidence  accuracy   (reliability)');
   for (const b of bins) {
     lines.push(

@@ -26,6 +26,8 @@ export interface RetrievalReport {
 
 export interface CaseOutcome {
   question: string;
+  /** The case's language (given, else detected): per-language thresholds and figures. */
+  lang: 'ar' | 'en';
   expected: string | null;
   rank: number | null;
   top: string | null;
@@ -126,6 +128,7 @@ export async function caseOutcome(
   const answered = Boolean(turn.reply && !turn.handoff) && decision?.kind !== 'clarify';
   const result: CaseOutcome = {
     question: c.question,
+    lang,
     expected: c.expected,
     rank: found >= 0 ? found + 1 : null,
     top: retrieval.articles[0]?.articleId ?? null,

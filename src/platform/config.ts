@@ -97,8 +97,12 @@ export const configSchema = z.object({
   // article titles and "talk to a person" instead of handing off at once (1 turns it off).
   CLARIFY_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.35),
   // Instead of a fixed ANSWER_THRESHOLD: the confidence that reached this answered precision on
-  // the calibration sets, each held out in turn (src/bot/confidence.ts, PRECISION_THRESHOLDS).
+  // the calibration sets of the customer's language, each held out in turn (src/bot/confidence.ts,
+  // PRECISION_THRESHOLDS).
   ANSWER_TARGET_PRECISION: z.coerce.number().min(0.5).max(0.99).optional(),
+  // The same, for one language only (overrides ANSWER_TARGET_PRECISION for it).
+  ANSWER_TARGET_PRECISION_AR: z.coerce.number().min(0.5).max(0.99).optional(),
+  ANSWER_TARGET_PRECISION_EN: z.coerce.number().min(0.5).max(0.99).optional(),
   NEGATIVE_SENTIMENT_THRESHOLD: z.coerce.number().min(-1).max(0).default(-0.6),
   SENSITIVE_TAGS: csv.default(['legal', 'cancellation']),
   DEFAULT_TEAM: z.string().default('general'),

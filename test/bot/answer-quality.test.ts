@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clarifyReply, resolveChoice } from '../../src/bot/clarify.js';
+import { answerThreshold } from '../../src/bot/confidence.js';
 import type { Decision } from '../../src/bot/index.js';
 import type { Inbox } from '../../src/inbox/index.js';
 import { testDeps } from '../helpers/backends.js';
@@ -143,6 +144,29 @@ describe('did you mean …?', () => {
     const id = (await never.open({ channel: 'api', externalId: randomUUID() })).id;
     const outcome = await never.receive({ conversationId: id, text: EN_Q });
     expect(outcome.handoff?.reason).toBe('low_confidence');
+  });
+});
+
+describe('a target precision per language', () => {
+  it("each language's own target picks its threshold: an Arabic target leaves English questions alone", async () => {
+    const ask = async (box: Inbox, text: string) => {
+      const id = (await box.open({ channel: 'api', externalId: randomUUID() })).id;
+      return box.receive({ conversationId: id, text });
+    };
+    const settings = { ANSWER_THRESHOLD: '0', CLARIFY_MIN_CONFIDENCE: '1' };
+    // Threshold 0 answers both; their confidences show where a 0.95 Arabic target's threshold cuts.
+    const everything = inboxWith(deps, settings);
+    const vague = { ar: 'عندي سؤال', en: 'I have a question' };
+    const confidence = async (text: string) => {
+      const o = await ask(everything, text);
+      expect(o.decision?.kind, text).toBe('answer');
+      return o.decision?.kind === 'answer' ? o.decision.answer.confidence : 1;
+    };
+    const arThreshold = answerThreshold({ ANSWER_THRESHOLD: 0, ANSWER_TARGET_PRECISION_AR: 0.95 }, 'ar');
+    expect(await confidence(vague.ar)).toBeLessThan(arThreshold);
+    const strictAr = inboxWith(deps, { ...settings, ANSWER_TARGET_PRECISION_AR: '0.95' });
+    expect((await ask(strictAr, vague.ar)).decision?.kind).not.toBe('answer');
+    expect((await ask(strictAr, vague.en)).decision?.kind).toBe('answer');
   });
 });
 

@@ -10,8 +10,8 @@
  * It prints, for each set held out in turn, the fit on the other sets scored on it (expected
  * calibration error, AUC, coverage at 0.90 and 0.95 precision): the figures to trust, since
  * nothing is scored on the cases it was fitted on. Then the coefficients fitted on all sets,
- * to paste into CALIBRATION, and the thresholds that reach each target precision on the pool
- * (PRECISION_THRESHOLDS, read by ANSWER_TARGET_PRECISION).
+ * to paste into CALIBRATION, and per language the thresholds that reach each target precision
+ * on every set held out (PRECISION_THRESHOLDS, read by ANSWER_TARGET_PRECISION).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -134,8 +134,10 @@ console.log(
     .join(', ')} } as const;`,
 );
 // Thresholds for a target precision, per language: the lowest confidence at which the answered
-// cases of that language in each set, held out from the fit, reach the target, averaged over the
-// sets that have the language (each set alike).
+// cases of that language in each set, held out from the fit, reach the target; the highest of
+// those over the sets that have the language, so the target holds on every one of them. (Their
+// mean missed it on the development sets: the sample knowledge base reaches a precision at a far
+// lower confidence than customers' words do.)
 const targets = (values.targets as string).split(',').map(Number);
 const langs = [...new Set(rows.map((r) => r.lang))].sort();
 const heldFits = new Map(
@@ -149,7 +151,7 @@ const perLang = langs.map((lang) => {
       const s = score(test, heldFits.get(held) as Calibration);
       return [coverageAtPrecision(s.scored, test.length, t).threshold ?? 0.99];
     });
-    return { precision: t, threshold: r2(found.reduce((a, b) => a + b, 0) / found.length) };
+    return { precision: t, threshold: r2(Math.max(...found)) };
   });
   return `  ${lang}: [${table.map((t) => `{ precision: ${t.precision}, threshold: ${t.threshold} }`).join(', ')}],`;
 });

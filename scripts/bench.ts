@@ -2,6 +2,7 @@
  * npm run --silent bench [-- --quick] [--json]
  *   [--chunks 1000,10000,50000] [--http-concurrency 1,8,32] [--http-seconds 4] [--model-turns 20]
  *   [--sizes 100] [--queries 60] [--turn-seconds 0 --concurrency 1,4,16] [--overfetch 2,4] [--seed 1]
+ *   [--only database,index,service,peer] [--backends pglite,postgres]
  * Sections, each in the same run:
  *  1. retrieval from the in-memory index at 1k/10k/50k chunks against an exact scan (recall@10);
  *  2. the database level: synthetic knowledge bases of --sizes articles in a throw-away database
@@ -65,6 +66,8 @@ const { values } = parseArgs({
     cases: { type: 'string', default: 'test/fixtures/eval/retrieval.jsonl' },
     'index-after-load': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'database,index,service,peer' },
+    backends: { type: 'string', default: 'pglite,postgres' },
   },
 });
 
@@ -93,6 +96,14 @@ const concurrencies = ints('concurrency', values.concurrency, 1);
 if (concurrencies.some((c) => c > 64)) fail('--concurrency must be at most 64');
 const overfetch = ints('overfetch', values.overfetch, 1);
 const [seed = 1] = ints('seed', values.seed, 0);
+const words = (name: string, raw: string, allowed: string[]): Set<string> => {
+  const list = raw.split(',').map((s) => s.trim());
+  if (list.some((w) => !allowed.includes(w))) fail(`--${name} takes ${allowed.join(', ')}`);
+  return new Set(list);
+};
+// A focused run (one section, one backend) while tuning; the report leaves out what did not run.
+const only = words('only', values.only, ['database', 'index', 'service', 'peer']);
+const backends = words('backends', values.backends, ['pglite', 'postgres']);
 
 // The local embedder and the local answerer whatever the environment says: the bench measures
 // this service, not a remote model.
@@ -130,12 +141,15 @@ if (sample.failed.length)
   fail(`the sample knowledge base has bad files: ${sample.failed.map((f) => f.file).join(', ')}`);
 const cases = (await readRetrievalCases(values.cases)).slice(0, queryCount);
 const questions = cases.map((c) => c.question);
+// The articles' own example questions for the model's turns: the bot streams only a reply it is
+// confident enough to send, and the eval's harder questions mostly are not (no first token to time).
+const modelQuestions = sample.articles.flatMap((a) => a.article.questions.slice(0, 1));
 const modes: ScanMode[] = [...overfetch.map((o) => ({ kind: 'hnsw' as const, overfetch: o })), { kind: 'exact' }];
 
 let machine: Machine | undefined;
 const results: SizeResult[] = [];
 const benchStarted = performance.now();
-for (const size of sizes) {
+for (const size of only.has('database') ? sizes : []) {
   const articles = syntheticKnowledgeBase(
     sample.articles.map((a) => a.article),
     size,
@@ -218,7 +232,7 @@ for (const size of sizes) {
 // ---- 1. the in-memory index at scale ---------------------------------------------------------
 const scaleQueries = cases.map((c) => ({ question: c.question, lang: c.lang ?? detectLanguage(c.question).lang }));
 const scale: ScaleResult[] = [];
-for (const target of scaleChunks) {
+for (const target of only.has('index') ? scaleChunks : []) {
   progress(`[index ${target} chunks] building, then ${scaleQueries.length} queries × (index, exact scan, retriever)`);
   scale.push(
     await scaleLevel(
@@ -244,6 +258,7 @@ interface ServiceResult {
 async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceResult> {
   const db = await throwawayDatabase(databaseUrl);
   const backend = db.kind;
+  machine ??= await describeMachine(db);
   const log = pino({ level: 'silent' });
   try {
     const service = await compose(config, log, buildService({ print: () => {} }), {
@@ -309,7 +324,7 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
         try {
           const { key } = await createApiKey(db, { name: 'bench-model', role: 'agent' });
           progress(`[service ${backend}] ${modelTurns} turns with the model stubbed at 400 ms`);
-          model = await measureModelShare(server.base, key, questions, stub, { turns: modelTurns, modelMs: 400 });
+          model = await measureModelShare(server.base, key, modelQuestions, stub, { turns: modelTurns, modelMs: 400 });
         } finally {
           await server.close();
         }
@@ -334,12 +349,14 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
   }
 }
 
-const services: ServiceResult[] = [await serviceLevel(undefined)];
-if (config.DATABASE_URL) services.push(await serviceLevel(config.DATABASE_URL));
+const services: ServiceResult[] = [];
+if (only.has('service') && backends.has('pglite')) services.push(await serviceLevel(undefined));
+if (only.has('service') && backends.has('postgres') && config.DATABASE_URL)
+  services.push(await serviceLevel(config.DATABASE_URL));
 
 // ---- 5. against a peer library on the development sets ---------------------------------------
-const peerSets: [string, string, string][] = [['sample', kbDir, values.cases]];
-if (!quick)
+const peerSets: [string, string, string][] = only.has('peer') ? [['sample', kbDir, values.cases]] : [];
+if (!quick && only.has('peer'))
   for (const name of ['banking77-en', 'arbanking77-msa-pal'])
     if (existsSync(`${values.dev}/${name}/kb`))
       peerSets.push([name, `${values.dev}/${name}/kb`, `${values.dev}/${name}/cases.jsonl`]);
@@ -349,6 +366,10 @@ for (const [name, dir, file] of peerSets) {
   peers.push(await comparePeer(dir, file, name));
 }
 
+if (!machine) {
+  const db = await throwawayDatabase(only.has('database') || only.has('service') ? config.DATABASE_URL : undefined);
+  machine = await describeMachine(db).finally(() => db.close());
+}
 const totalSeconds = Math.round((performance.now() - benchStarted) / 100) / 10;
 
 // ---- report -------------------------------------------------------------------------------
@@ -383,172 +404,176 @@ out.push(
 out.push(
   `          knowledge bases built from the ${sample.articles.length} articles of ${kbDir}, seed ${seed}; ${cases.length} queries from ${values.cases}`,
 );
-out.push('');
-out.push('Ingestion (per article: save, chunk, embed, index; then the IDF and the intent model once)');
-out.push(
-  table(
-    [
-      'articles',
-      'chunks',
-      'ingest s',
-      'articles/s',
-      'chunks/s',
-      ...(values['index-after-load'] ? ['HNSW build s'] : []),
-      'IDF s',
-      'intent model s',
-      'DB MB',
-      'HNSW MB',
-      'intent MB',
-    ],
-    results.map((r) => [
-      r.articles,
-      r.ingest.chunks,
-      r.ingest.ingest_s,
-      r.ingest.articles_per_s,
-      r.ingest.chunks_per_s,
-      ...(values['index-after-load'] ? [r.ingest.hnsw_build_s ?? 0] : []),
-      r.ingest.idf_s,
-      r.ingest.intent_s,
-      r.storage.database_mb,
-      r.storage.hnsw_mb,
-      r.storage.intents_mb,
-    ]),
-  ),
-);
-out.push('');
-out.push(
-  `Retrieval latency, ms p50 / p95 over ${cases.length} queries (language filter on, LIMIT 60 chunks, as a turn runs it)`,
-);
-out.push(
-  table(
-    [
-      'articles',
-      'statistics',
-      'retriever (index)',
-      'retriever (SQL)',
-      ...(results[0]?.phases[0]?.retrieval.vector ?? []).map((v) => `vector ${v.mode}`),
-      'intent scan',
-      'full-text',
-    ],
-    phaseRows((r, p) => [
+if (results.length) {
+  out.push('');
+  out.push('Ingestion (per article: save, chunk, embed, index; then the IDF and the intent model once)');
+  out.push(
+    table(
       [
-        r.articles,
-        p.phase,
-        pp(p.retrieval.retrieve),
-        pp(p.retrieval.retrieve_sql),
-        ...p.retrieval.vector.map((v) => pp(v.latency)),
-        pp(p.retrieval.intent),
-        pp(p.retrieval.text),
+        'articles',
+        'chunks',
+        'ingest s',
+        'articles/s',
+        'chunks/s',
+        ...(values['index-after-load'] ? ['HNSW build s'] : []),
+        'IDF s',
+        'intent model s',
+        'DB MB',
+        'HNSW MB',
+        'intent MB',
       ],
-    ]),
-  ),
-);
-out.push('  retriever: the whole KnowledgeBase retriever (vector + full-text + intent + unknown terms + passages)');
-out.push(
-  '  vector: the vector search alone (vector-search.ts): hnsw xN reads 60×N nearest embeddings from the index, then filters (exact query when fewer than 60 pass); exact: the exact query',
-);
-out.push('');
-out.push('HNSW against the exact scan, same queries, same run');
-out.push(
-  table(
-    ['articles', 'statistics', 'mode', 'plan uses HNSW', 'recall@10', 'recall@60', 'rows of 60', 'exact fallback'],
-    phaseRows((r, p) =>
-      p.retrieval.vector.map((v) => [
+      results.map((r) => [
         r.articles,
-        p.phase,
-        v.mode,
-        p.plans.vector.find((x) => x.mode === v.mode)?.uses_hnsw ? 'yes' : 'no',
-        v.recall_at_10,
-        v.recall_at_candidates,
-        v.rows,
-        v.fallback,
+        r.ingest.chunks,
+        r.ingest.ingest_s,
+        r.ingest.articles_per_s,
+        r.ingest.chunks_per_s,
+        ...(values['index-after-load'] ? [r.ingest.hnsw_build_s ?? 0] : []),
+        r.ingest.idf_s,
+        r.ingest.intent_s,
+        r.storage.database_mb,
+        r.storage.hnsw_mb,
+        r.storage.intents_mb,
       ]),
     ),
-  ),
-);
-out.push('');
-out.push('Plans of the vector query (EXPLAIN, first query)');
-for (const r of results)
-  for (const p of r.phases) {
-    out.push(
-      `  ${r.articles} articles, ${p.phase} (statistics: ${statsLabel(p.statistics)}${p.analyze_s === undefined ? '' : `, ANALYZE ${p.analyze_s} s`}):`,
-    );
-    for (const v of p.plans.vector) out.push(`    ${v.mode}: ${v.plan.map((l) => l.trim()).join(' | ')}`);
-    out.push(
-      `    without the language filter: ${p.plans.unfiltered_uses_hnsw ? 'HNSW' : 'no HNSW'}; as a generic (prepared) plan: ${p.plans.generic_uses_hnsw ? 'HNSW' : 'no HNSW'}`,
-    );
-  }
-if (turnSeconds > 0) {
+  );
   out.push('');
   out.push(
-    `Turns through inbox.receive (store, decide with the local answerer, apply with its events), ${turnSeconds} s per level, a new conversation per turn`,
+    `Retrieval latency, ms p50 / p95 over ${cases.length} queries (language filter on, LIMIT 60 chunks, as a turn runs it)`,
   );
   out.push(
     table(
-      ['articles', 'statistics', 'concurrency', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'errors', 'outcomes'],
-      phaseRows((r, p) =>
-        p.turns.map((t) => [
+      [
+        'articles',
+        'statistics',
+        'retriever (index)',
+        'retriever (SQL)',
+        ...(results[0]?.phases[0]?.retrieval.vector ?? []).map((v) => `vector ${v.mode}`),
+        'intent scan',
+        'full-text',
+      ],
+      phaseRows((r, p) => [
+        [
           r.articles,
           p.phase,
-          t.concurrency,
-          t.turns,
-          t.turns_per_s,
-          t.latency.p50_ms,
-          t.latency.p95_ms,
-          t.errors,
-          Object.entries(t.outcomes)
-            .sort((a, b) => b[1] - a[1])
-            .map(([k, n]) => `${k} ${n}`)
-            .join(', '),
+          pp(p.retrieval.retrieve),
+          pp(p.retrieval.retrieve_sql),
+          ...p.retrieval.vector.map((v) => pp(v.latency)),
+          pp(p.retrieval.intent),
+          pp(p.retrieval.text),
+        ],
+      ]),
+    ),
+  );
+  out.push('  retriever: the whole KnowledgeBase retriever (vector + full-text + intent + unknown terms + passages)');
+  out.push(
+    '  vector: the vector search alone (vector-search.ts): hnsw xN reads 60×N nearest embeddings from the index, then filters (exact query when fewer than 60 pass); exact: the exact query',
+  );
+  out.push('');
+  out.push('HNSW against the exact scan, same queries, same run');
+  out.push(
+    table(
+      ['articles', 'statistics', 'mode', 'plan uses HNSW', 'recall@10', 'recall@60', 'rows of 60', 'exact fallback'],
+      phaseRows((r, p) =>
+        p.retrieval.vector.map((v) => [
+          r.articles,
+          p.phase,
+          v.mode,
+          p.plans.vector.find((x) => x.mode === v.mode)?.uses_hnsw ? 'yes' : 'no',
+          v.recall_at_10,
+          v.recall_at_candidates,
+          v.rows,
+          v.fallback,
         ]),
       ),
     ),
   );
+  out.push('');
+  out.push('Plans of the vector query (EXPLAIN, first query)');
   for (const r of results)
-    for (const p of r.phases)
-      for (const t of p.turns)
-        if (t.first_error) out.push(`  ${r.articles}, ${p.phase}, ${t.concurrency}: first error: ${t.first_error}`);
+    for (const p of r.phases) {
+      out.push(
+        `  ${r.articles} articles, ${p.phase} (statistics: ${statsLabel(p.statistics)}${p.analyze_s === undefined ? '' : `, ANALYZE ${p.analyze_s} s`}):`,
+      );
+      for (const v of p.plans.vector) out.push(`    ${v.mode}: ${v.plan.map((l) => l.trim()).join(' | ')}`);
+      out.push(
+        `    without the language filter: ${p.plans.unfiltered_uses_hnsw ? 'HNSW' : 'no HNSW'}; as a generic (prepared) plan: ${p.plans.generic_uses_hnsw ? 'HNSW' : 'no HNSW'}`,
+      );
+    }
+  if (turnSeconds > 0) {
+    out.push('');
+    out.push(
+      `Turns through inbox.receive (store, decide with the local answerer, apply with its events), ${turnSeconds} s per level, a new conversation per turn`,
+    );
+    out.push(
+      table(
+        ['articles', 'statistics', 'concurrency', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'errors', 'outcomes'],
+        phaseRows((r, p) =>
+          p.turns.map((t) => [
+            r.articles,
+            p.phase,
+            t.concurrency,
+            t.turns,
+            t.turns_per_s,
+            t.latency.p50_ms,
+            t.latency.p95_ms,
+            t.errors,
+            Object.entries(t.outcomes)
+              .sort((a, b) => b[1] - a[1])
+              .map(([k, n]) => `${k} ${n}`)
+              .join(', '),
+          ]),
+        ),
+      ),
+    );
+    for (const r of results)
+      for (const p of r.phases)
+        for (const t of p.turns)
+          if (t.first_error) out.push(`  ${r.articles}, ${p.phase}, ${t.concurrency}: first error: ${t.first_error}`);
+  }
+  out.push('');
+  out.push(
+    `Memory of this process, MB rss / heap used / external, after a full GC (${m.backend === 'postgres' ? 'the Postgres server is a separate process' : 'PGlite runs in this process: its WebAssembly memory is in rss and external'})`,
+  );
+  const mem = (s: MemorySnapshot) => `${s.rss_mb} / ${s.heap_used_mb} / ${s.external_mb}`;
+  out.push(
+    table(
+      ['articles', 'before', 'after ingestion', 'after queries and turns', 'after close'],
+      results.map((r) => [
+        r.articles,
+        mem(r.memory.before),
+        mem(r.memory.after_ingest),
+        mem(r.memory.after_load),
+        mem(r.memory.closed),
+      ]),
+    ),
+  );
 }
-out.push('');
-out.push(
-  `Memory of this process, MB rss / heap used / external, after a full GC (${m.backend === 'postgres' ? 'the Postgres server is a separate process' : 'PGlite runs in this process: its WebAssembly memory is in rss and external'})`,
-);
-const mem = (s: MemorySnapshot) => `${s.rss_mb} / ${s.heap_used_mb} / ${s.external_mb}`;
-out.push(
-  table(
-    ['articles', 'before', 'after ingestion', 'after queries and turns', 'after close'],
-    results.map((r) => [
-      r.articles,
-      mem(r.memory.before),
-      mem(r.memory.after_ingest),
-      mem(r.memory.after_load),
-      mem(r.memory.closed),
-    ]),
-  ),
-);
-out.push('');
-out.push(
-  `Retrieval from the in-memory index against an exact scan, ms p50 / p95 over ${cases.length} queries (language filter, 60 chunks; synthetic knowledge bases, no database)`,
-);
-out.push(
-  table(
-    ['chunks', 'articles', 'build s', 'index', 'exact scan', 'speed-up p50', 'recall@10', 'retriever', 'rss MB'],
-    scale.map((r) => [
-      r.chunks,
-      r.articles,
-      r.build_s,
-      pp(r.index),
-      pp(r.exact),
-      `${r.speedup_p50}x`,
-      r.recall_at_10,
-      pp(r.retrieve),
-      r.memory.rss_mb,
-    ]),
-  ),
-);
-out.push(
-  "  index: nearest chunks by lexical-vector postings; exact scan: every chunk's cosine distance, in this process (pgvector's exact query is in the database table above); retriever: the whole retrieval a turn runs",
-);
+if (scale.length) {
+  out.push('');
+  out.push(
+    `Retrieval from the in-memory index against an exact scan, ms p50 / p95 over ${cases.length} queries (language filter, 60 chunks; synthetic knowledge bases, no database)`,
+  );
+  out.push(
+    table(
+      ['chunks', 'articles', 'build s', 'index', 'exact scan', 'speed-up p50', 'recall@10', 'retriever', 'rss MB'],
+      scale.map((r) => [
+        r.chunks,
+        r.articles,
+        r.build_s,
+        pp(r.index),
+        pp(r.exact),
+        `${r.speedup_p50}x`,
+        r.recall_at_10,
+        pp(r.retrieve),
+        r.memory.rss_mb,
+      ]),
+    ),
+  );
+  out.push(
+    "  index: nearest chunks by lexical-vector postings; exact scan: every chunk's cosine distance, in this process (pgvector's exact query is in the database table above); retriever: the whole retrieval a turn runs",
+  );
+}
 for (const sv of services) {
   out.push('');
   if (sv.error) {
@@ -586,27 +611,29 @@ for (const sv of services) {
   const mdl = sv.model;
   if (mdl)
     out.push(
-      `Model stubbed at ${mdl.model_ms} ms (first token at 300 ms): ${mdl.turns} turns one at a time, ${mdl.model_calls} model calls, turn p50 ${mdl.turn_p50_ms} ms; our share ${(mdl.own_share * 100).toFixed(1)}% (p50 ${mdl.own_p50_ms} ms of our own); first streamed token at the client ${mdl.first_token_p50_ms ?? '-'} / ${mdl.first_token_p95_ms ?? '-'} ms p50 / p95 after the model sent it (${mdl.streamed_turns} streamed turns)`,
+      `Model stubbed at ${mdl.model_ms} ms (its first token, a whole sentence, at 300 ms): ${mdl.turns} turns one at a time on the articles' example questions, ${mdl.model_calls} model calls, turn p50 ${mdl.turn_p50_ms} ms; our share ${(mdl.own_share * 100).toFixed(1)}% (p50 ${mdl.own_p50_ms} ms of our own); first streamed token at the client ${mdl.first_token_p50_ms ?? '-'} / ${mdl.first_token_p95_ms ?? '-'} ms p50 / p95 after the model sent it (${mdl.streamed_turns} streamed turns)`,
     );
 }
-out.push('');
-out.push(
-  'Our retrieval against a peer library, same articles and questions (in-scope cases; one question at a time, ms)',
-);
-out.push(
-  table(
-    ['set', 'cases', 'articles', 'ours top-1', 'ours p50 / p95', 'peer top-1', 'peer p50 / p95'],
-    peers.map((r) => [
-      r.set,
-      r.cases,
-      r.articles,
-      r.ours.top1,
-      pp({ p50_ms: r.ours.p50_ms, p95_ms: r.ours.p95_ms }),
-      r.peer ? r.peer.top1 : '-',
-      r.peer ? pp({ p50_ms: r.peer.p50_ms, p95_ms: r.peer.p95_ms }) : (r.peer_missing ?? '-'),
-    ]),
-  ),
-);
+if (peers.length) {
+  out.push('');
+  out.push(
+    'Our retrieval against a peer library, same articles and questions (in-scope cases; one question at a time, ms)',
+  );
+  out.push(
+    table(
+      ['set', 'cases', 'articles', 'ours top-1', 'ours p50 / p95', 'peer top-1', 'peer p50 / p95'],
+      peers.map((r) => [
+        r.set,
+        r.cases,
+        r.articles,
+        r.ours.top1,
+        pp({ p50_ms: r.ours.p50_ms, p95_ms: r.ours.p95_ms }),
+        r.peer ? r.peer.top1 : '-',
+        r.peer ? pp({ p50_ms: r.peer.p50_ms, p95_ms: r.peer.p95_ms }) : (r.peer_missing ?? '-'),
+      ]),
+    ),
+  );
+}
 out.push('');
 out.push(`total ${totalSeconds} s`);
 console.log(out.join('\n'));

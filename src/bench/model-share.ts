@@ -5,9 +5,12 @@ import { round, since } from './stats.js';
 
 /**
  * An OpenAI-compatible chat endpoint on loopback that takes a fixed time per call: the first
- * streamed token after `firstTokenMs`, the whole reply at `totalMs`. It answers from the first
- * passage it was given, citing it, so the bot's answer path runs whole. It records when each
- * call's first token left, so the client's receipt of it can be compared.
+ * streamed token after `firstTokenMs`, the whole reply at `totalMs`. It answers in the words of
+ * the passages it was given (their first two sentences, citing them), as a working model does:
+ * answers are sent only when grounded in what they cite, so an answer of its own would be refused
+ * and nothing streamed. Its first token carries the whole first sentence: drafts reach the
+ * customer a checked sentence at a time, so that is the token a customer can see. It records
+ * when each call's first token left, so the client's receipt of it can be compared.
  */
 export async function modelStub(options: { totalMs: number; firstTokenMs: number }) {
   const calls: { started: number; firstToken?: number; ended?: number }[] = [];
@@ -21,14 +24,11 @@ export async function modelStub(options: { totalMs: number; firstTokenMs: number
       void (async () => {
         const call: (typeof calls)[number] = { started: performance.now() };
         calls.push(call);
-        const body = JSON.parse(raw || '{}') as { stream?: boolean; messages?: { content: string }[] };
-        const text = (body.messages ?? []).map((m) => m.content).join('\n');
-        const cite = /\[(P\d+)\]/.exec(text)?.[1];
-        const reply = JSON.stringify(
-          cite
-            ? { answer: 'Here is what our help centre says about this.', citations: [cite], answerable: true }
-            : { answer: '', citations: [], answerable: false },
-        );
+        const body = JSON.parse(raw || '{}') as { stream?: boolean; messages?: { role: string; content: string }[] };
+        const user = body.messages?.find((m) => m.role === 'user')?.content ?? '';
+        const { sentences, cited } = firstSentences(user, 2);
+        const answer = sentences.join(' ');
+        const reply = JSON.stringify({ answer, citations: cited, answerable: answer !== '' });
         if (!body.stream) {
           await wait(options.totalMs);
           call.ended = performance.now();
@@ -38,11 +38,16 @@ export async function modelStub(options: { totalMs: number; firstTokenMs: number
         }
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         await wait(options.firstTokenMs);
-        const pieces = reply.match(/.{1,12}/gs) ?? [reply];
+        // Up to the space after the first sentence: the draft's first whole sentence.
+        // (The reply starts with the answer field: `{"answer":"`.)
+        const first =
+          sentences.length > 1
+            ? reply.slice(0, '{"answer":"'.length + JSON.stringify(sentences[0]).length - 2 + 1)
+            : reply.slice(0, 12);
         call.firstToken = performance.now();
-        res.write(`data: ${chunk(pieces[0] as string)}\n\n`);
+        res.write(`data: ${chunk(first)}\n\n`);
         await wait(options.totalMs - options.firstTokenMs);
-        for (const p of pieces.slice(1)) res.write(`data: ${chunk(p)}\n\n`);
+        for (const p of reply.slice(first.length).match(/.{1,12}/gs) ?? []) res.write(`data: ${chunk(p)}\n\n`);
         res.write(`data: ${chunk('', 'stop')}\n\n`);
         res.write('data: [DONE]\n\n');
         call.ended = performance.now();
@@ -61,6 +66,23 @@ export async function modelStub(options: { totalMs: number; firstTokenMs: number
         server.close(() => r());
       }),
   };
+}
+
+/** The first `n` sentences of the passages in a prompt (`[P1] (title)\ntext`), and which passages they came from. */
+function firstSentences(prompt: string, n: number): { sentences: string[]; cited: string[] } {
+  const sentences: string[] = [];
+  const cited: string[] = [];
+  for (const m of prompt.matchAll(/^\[(P\d+)\] \(.*\)\n([\s\S]*?)(?=\n\n\[P\d+\] |$(?![\s\S]))/gm)) {
+    const text = (m[2] ?? '')
+      .replace(/^#+\s*|^\s*[-*]\s+|^\s*\d+[.)]\s+/gm, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const found = text.split(/(?<=[.!?؟])\s/).filter((x) => /[.!?؟]$/.test(x));
+    if (found.length) cited.push(m[1] as string);
+    sentences.push(...found.slice(0, n - sentences.length));
+    if (sentences.length >= n) break;
+  }
+  return { sentences, cited };
 }
 
 const completion = (content: string) =>

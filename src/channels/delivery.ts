@@ -14,6 +14,12 @@ const ATTEMPTS = 6;
 const STALE_MS = 30_000;
 const OUTBOUND_ROLES = new Set(['bot', 'agent']);
 
+/** A bot's or agent's message still to be sent: not delivered when stored (the channel hands it over itself), nor a note. */
+function toDeliver(data: Record<string, unknown> | undefined): boolean {
+  const { role, deliveryStatus } = (data ?? {}) as { role?: string; deliveryStatus?: string | null };
+  return role !== undefined && OUTBOUND_ROLES.has(role) && deliveryStatus === 'queued';
+}
+
 interface DeliveryRow extends Message {
   channel: string;
   external_id: string;
@@ -34,10 +40,10 @@ export function delivery(platform: Platform, channels: Map<string, Channel>) {
   const subscriber: Subscriber = {
     name: 'channel-delivery',
     on: ['message.created'],
+    wants: (event) => toDeliver(event.data),
     async handle(event: StoredEvent) {
-      const { id, role, deliveryStatus } = event.data as { id: string; role: string; deliveryStatus?: string | null };
-      // Delivered when stored (the channel hands it over itself), or a note that is never sent.
-      if (!OUTBOUND_ROLES.has(role) || deliveryStatus !== 'queued') return;
+      if (!toDeliver(event.data)) return;
+      const { id } = event.data as { id: string };
       await enqueueJob(jobs, deliverJob, { messageId: id }, { jobId: `deliver-${id}`, attempts: ATTEMPTS });
     },
   };

@@ -22,9 +22,16 @@ export interface StoredEvent {
 export interface Subscriber {
   name: string;
   on: readonly string[];
+  /**
+   * Whether an event of a type in `on` needs this subscriber at all, judged from what is written
+   * (`handle` would return without doing anything otherwise). An event no subscriber needs is
+   * stored already dispatched: no dispatch job, no reads and writes to mark it handled.
+   */
+  wants?(event: EventInput): boolean;
   handle(event: StoredEvent): Promise<void>;
 }
 
+/** Events of the transaction, stored when its work is done (still inside it, with it or not at all). */
 export type Emit = (...events: EventInput[]) => Promise<void>;
 
 // Held to commit by every transaction that writes events, so ids become visible in order.
@@ -59,26 +66,36 @@ export function createEvents(deps: { db: Db; jobs: JobRunner; bus: LiveBus; log:
   const { db, jobs, bus, log } = deps;
   const subscribers: Subscriber[] = [];
 
-  const listened = (type: string) => subscribers.some((s) => s.on.includes(type));
+  const needed = (e: EventInput) => subscribers.some((s) => s.on.includes(e.type) && (s.wants?.(e) ?? true));
 
+  /**
+   * A transaction's events in one statement, at its end: the lock that orders ids (taken first,
+   * in the same statement) and every row. A turn emits two or three events; a statement each,
+   * and a lock each, were most of its writes on the embedded database.
+   */
   async function insert(
     tx: Queryable,
     events: EventInput[],
   ): Promise<{ id: number; dispatch: boolean; type: string }[]> {
     if (events.length === 0) return [];
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK_KEY]);
-    const out: { id: number; dispatch: boolean; type: string }[] = [];
-    for (const e of events) {
-      // An event no subscriber listens to is stored for the feeds and is dispatched already.
-      const dispatch = listened(e.type);
-      const [row] = await tx.query<{ id: number | string }>(
-        `INSERT INTO events (type, conversation_id, data, dispatched_at)
-         VALUES ($1, $2, $3::text::jsonb, CASE WHEN $4 THEN NULL ELSE now() END) RETURNING id`,
-        [e.type, e.conversationId ?? null, JSON.stringify(e.data ?? {}), dispatch],
-      );
-      out.push({ id: Number(row?.id), dispatch, type: e.type });
-    }
-    return out;
+    // An event no subscriber needs is stored for the feeds and is dispatched already.
+    const dispatch = events.map(needed);
+    const params: unknown[] = [EVENTS_LOCK_KEY];
+    const rows = events.map((e, i) => {
+      params.push(e.type, e.conversationId ?? null, JSON.stringify(e.data ?? {}), dispatch[i]);
+      const n = params.length;
+      return `($${n - 3}::text, $${n - 2}::uuid, $${n - 1}::text::jsonb, $${n}::boolean, ${i})`;
+    });
+    const ids = await tx.query<{ id: number | string }>(
+      `WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock($1))
+       INSERT INTO events (type, conversation_id, data, dispatched_at)
+       SELECT v.type, v.conversation_id, v.data, CASE WHEN v.dispatch THEN NULL ELSE now() END
+       FROM held, (VALUES ${rows.join(', ')}) AS v (type, conversation_id, data, dispatch, n)
+       ORDER BY v.n
+       RETURNING id`,
+      params,
+    );
+    return events.map((e, i) => ({ id: Number(ids[i]?.id), dispatch: dispatch[i] as boolean, type: e.type }));
   }
 
   async function announce(written: { id: number; dispatch: boolean; type: string }[]) {
@@ -136,12 +153,15 @@ export function createEvents(deps: { db: Db; jobs: JobRunner; bus: LiveBus; log:
 
     /** Runs `fn` in a transaction; the events it emits are stored in it and announced after commit. */
     async transaction<T>(fn: (tx: Queryable, emit: Emit) => Promise<T>): Promise<T> {
-      const written: { id: number; dispatch: boolean; type: string }[] = [];
+      let written: { id: number; dispatch: boolean; type: string }[] = [];
       const result = await db.transaction(async (tx) => {
+        const pending: EventInput[] = [];
         const emit: Emit = async (...events) => {
-          written.push(...(await insert(tx, events)));
+          pending.push(...events);
         };
-        return fn(tx, emit);
+        const out = await fn(tx, emit);
+        written = await insert(tx, pending);
+        return out;
       });
       await announce(written);
       return result;

@@ -43,15 +43,24 @@ export async function createApiKey(
   return { key, apiKey };
 }
 
+// How stale `last_used_at` may be: it says whether a key is still in use, not each request's time.
+const LAST_USED_EVERY_MS = 60_000;
+
+/**
+ * The key's principal, read (not written) on each request: a write per request was a commit on
+ * the one row every call with that key touches, which serialised them on Postgres. A revoked or
+ * expired key is refused at once; `last_used_at` is written when it is a minute old.
+ */
 export async function principalForApiKey(db: Queryable, key: string): Promise<Principal | undefined> {
-  const row = await one<{ id: string; role: Role; name: string }>(
+  const row = await one<{ id: string; role: Role; name: string; stale: boolean }>(
     db,
-    `UPDATE api_keys SET last_used_at = now()
-     WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-     RETURNING id, role, name`,
-    [tokenHash(key)],
+    `SELECT id, role, name, (last_used_at IS NULL OR last_used_at < now() - ($2 || ' milliseconds')::interval) AS stale
+     FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [tokenHash(key), String(LAST_USED_EVERY_MS)],
   );
-  return row && { kind: 'api_key', id: row.id, role: row.role, name: row.name };
+  if (!row) return undefined;
+  if (row.stale) await db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.id]);
+  return { kind: 'api_key', id: row.id, role: row.role, name: row.name };
 }
 
 /** The role of the staff member who created a key, if they still have an enabled account. */

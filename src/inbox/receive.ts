@@ -12,7 +12,6 @@ import {
   nextUndecided,
   previousTurn,
   replyTo,
-  sentimentTrend,
   storeCustomerMessage,
 } from './store.js';
 import type { TurnLeases } from './turn-lease.js';
@@ -33,6 +32,8 @@ export interface InboundMessage {
   choice?: string;
   /** What the channel knows of the content beyond its text (a media id, a location), kept as is. */
   details?: Record<string, unknown>;
+  /** The conversation as the caller just read it (to check who may write to it): not read again. */
+  conversation?: Conversation;
 }
 
 export interface ReceiveOutcome {
@@ -78,7 +79,6 @@ export function createReceiver(
       modelCalls: conversation.model_calls,
       botFailures: conversation.bot_failures,
       lastArticleId: conversation.last_article_id,
-      sentimentTrend: await sentimentTrend(db, conversation.id),
       ...(await previousTurn(db, message)),
     };
     const meta = message.meta as { contentType?: ContentType; intent?: 'human'; choice?: string };
@@ -104,9 +104,11 @@ export function createReceiver(
       for (let turn = 0; ; turn++) {
         const message = await nextUndecided(db, conversationId);
         if (!message) return;
-        // Each decision gets a whole lease: the first has it from acquiring the turn.
+        // Each decision gets a whole lease: the first has it from acquiring the turn, and the
+        // conversation as the lease read it; later ones read it again (the last decision changed it).
         if (turn > 0) await lease.renew();
-        const conversation = (await getConversation(db, conversationId)) as Conversation;
+        const conversation =
+          turn === 0 ? lease.conversation : ((await getConversation(db, conversationId)) as Conversation);
         const decision = await decideOne(message, conversation);
         let applied: Applied | undefined;
         try {
@@ -126,6 +128,7 @@ export function createReceiver(
           const { reason, team, priority } = applied.handoff;
           log.info({ conversationId, reason, team, priority }, 'handed off to a person');
         }
+        if (await lease.endIfIdle()) return;
       }
     });
   }
@@ -167,7 +170,10 @@ export function createReceiver(
       // A photo without a caption is still a message: its placeholder says what it was.
       const text = contentType !== 'text' && !input.text.trim() ? `[${contentType}]` : input.text;
       const content = validateMessageText(text, config.MESSAGE_MAX_CHARS);
-      const conversation = await getConversation(db, input.conversationId);
+      const conversation =
+        input.conversation?.id === input.conversationId
+          ? input.conversation
+          : await getConversation(db, input.conversationId);
       if (!conversation) throw problems.notFound('Conversation', input.conversationId);
       if (conversation.status === 'resolved' || conversation.status === 'closed') {
         throw problems.conflict(

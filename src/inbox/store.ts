@@ -180,16 +180,6 @@ export async function conversationsWithUndecided(db: Queryable, olderThanMs = 0)
   return rows.map((r) => r.conversation_id);
 }
 
-/** The customer's sentiment over the conversation, oldest first. */
-export async function sentimentTrend(db: Queryable, conversationId: string, last = 5): Promise<number[]> {
-  const rows = await db.query<{ s: number }>(
-    `SELECT sentiment_score AS s FROM messages WHERE conversation_id = $1 AND role = 'customer' AND sentiment_score IS NOT NULL
-     ORDER BY seq DESC LIMIT $2`,
-    [conversationId, last],
-  );
-  return rows.map((r) => Number(r.s)).reverse();
-}
-
 export async function setStatus(db: Queryable, conversationId: string, status: ConversationStatus) {
   return one<Conversation>(
     db,
@@ -202,19 +192,32 @@ export async function setStatus(db: Queryable, conversationId: string, status: C
 }
 
 /**
- * What the bot needs of the turn before a customer message: the choices its last reply offered
- * ("did you mean …?"), and the customer's previous message (follow-ups read it with this one).
+ * What the bot needs of the turns before a customer message, in one read: the customer's
+ * sentiment over the last five scored messages (oldest first), the choices the last reply
+ * offered ("did you mean …?"), and the customer's previous message (follow-ups read it with this one).
  */
 export async function previousTurn(
   db: Queryable,
   message: Pick<Message, 'conversation_id' | 'seq'>,
-): Promise<{ pendingChoice?: PendingChoice; previousQuestion: { text: string; lang: Lang } | null }> {
-  const rows = await db.query<Pick<Message, 'role' | 'content' | 'lang' | 'meta'>>(
-    `SELECT role, content, lang, meta FROM messages
-     WHERE conversation_id = $1 AND seq < $2 AND role IN ('customer', 'bot') AND NOT internal
-     ORDER BY seq DESC LIMIT 2`,
+): Promise<{
+  sentimentTrend: number[];
+  pendingChoice?: PendingChoice;
+  previousQuestion: { text: string; lang: Lang } | null;
+}> {
+  type Previous = Pick<Message, 'role' | 'content' | 'lang' | 'meta'>;
+  const [row] = await db.query<{ trend: (number | string)[] | null; previous: Previous[] | null }>(
+    `SELECT
+       ARRAY(SELECT sentiment_score::float8 FROM messages
+             WHERE conversation_id = $1 AND role = 'customer' AND sentiment_score IS NOT NULL
+             ORDER BY seq DESC LIMIT 5) AS trend,
+       (SELECT json_agg(json_build_object('role', p.role, 'content', p.content, 'lang', p.lang, 'meta', p.meta)
+                        ORDER BY p.seq DESC)
+        FROM (SELECT seq, role, content, lang, meta FROM messages
+              WHERE conversation_id = $1 AND seq < $2 AND role IN ('customer', 'bot') AND NOT internal
+              ORDER BY seq DESC LIMIT 2) p) AS previous`,
     [message.conversation_id, message.seq],
   );
+  const rows = row?.previous ?? [];
   const [last] = rows;
   const customer = rows.find((r) => r.role === 'customer');
   const meta = (last?.meta ?? {}) as { clarify?: string; choices?: PendingChoice['choices']; question?: string };
@@ -223,6 +226,7 @@ export async function previousTurn(
       ? { choices: meta.choices, question: meta.question }
       : undefined;
   return {
+    sentimentTrend: (row?.trend ?? []).map(Number).reverse(),
     ...(pendingChoice ? { pendingChoice } : {}),
     previousQuestion: customer ? { text: customer.content, lang: (customer.lang ?? 'ar') as Lang } : null,
   };

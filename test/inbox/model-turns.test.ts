@@ -77,6 +77,9 @@ beforeAll(async () => {
   });
   const imported = await deps.kb.importFolder('knowledge-base');
   expect(imported.failed).toEqual([]);
+  // As the service does at start: otherwise the first turn's retrieval reads the database while
+  // the index is built beside it, on a busy machine most of the second the deadline leaves.
+  await deps.kb.ready();
 }, 180_000);
 afterEach(() => {
   requests = 0;

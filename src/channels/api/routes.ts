@@ -148,9 +148,10 @@ export function apiRoutes(platform: Platform, inbox: Inbox) {
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await visibleConversation(c, db, id);
+      const conversation = await visibleConversation(c, db, id);
       const outcome = await inbox.receive({
         conversationId: id,
+        conversation,
         text: body.text,
         channelMessageId: body.channelMessageId,
         intent: body.intent,

@@ -48,11 +48,12 @@ export function turnLeases(db: Queryable, options: { leaseMs: number; waitMs: nu
   async function holdLease<T>(conversationId: string, fn: (lease: TurnLease) => Promise<T>): Promise<T> {
     const owner = `${process}-${++counter}`;
     const until = Date.now() + options.waitMs;
-    let conversation: Conversation | undefined;
-    for (let attempt = 0; !(conversation = await acquire(conversationId, owner)); attempt++) {
+    let conversation = await acquire(conversationId, owner);
+    for (let attempt = 0; !conversation; attempt++) {
       if (Date.now() > until) throw new TurnBusyError(conversationId);
       // Another process has the turn: back off with jitter; its turn ends within a lease.
       await new Promise((r) => setTimeout(r, Math.min(500, 20 * 2 ** attempt) * (0.5 + Math.random())));
+      conversation = await acquire(conversationId, owner);
     }
     let ended = false;
     const lease: TurnLease = {

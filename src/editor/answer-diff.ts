@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evidenceOf, retrievalConfidence } from '../bot/confidence.js';
+import { answerThreshold, evidenceOf, retrievalConfidence, type ThresholdConfig } from '../bot/confidence.js';
 import { withoutPlaceholders } from '../bot/decide.js';
 import { isSensitive } from '../bot/policy.js';
 import { readRetrievalCases } from '../eval/cases.js';
@@ -87,11 +87,11 @@ async function recentQuestions(db: Queryable): Promise<Question[]> {
   return out;
 }
 
-/** The bot's retrieval-side judgement (bot/decide.ts): language first, any language when that finds nothing. */
+/** The bot's retrieval-side judgement (bot/decide.ts): language first, any language when that finds nothing; the threshold of the question's language. */
 export async function outcomeOf(
   retriever: Retriever,
   q: Question,
-  config: Pick<Config, 'ANSWER_THRESHOLD' | 'SENSITIVE_TAGS'>,
+  config: ThresholdConfig & Pick<Config, 'SENSITIVE_TAGS'>,
 ): Promise<Outcome> {
   const lang = q.lang ?? detectLanguage(q.text).lang;
   let retrieval = await retriever.retrieve(q.text, { lang });
@@ -99,7 +99,7 @@ export async function outcomeOf(
   const top = retrieval.articles[0];
   const confidence = Math.round(retrievalConfidence(evidenceOf(retrieval)) * 1000) / 1000;
   const answered = Boolean(
-    top && confidence >= config.ANSWER_THRESHOLD && !isSensitive(top.tags, config.SENSITIVE_TAGS),
+    top && confidence >= answerThreshold(config, lang) && !isSensitive(top.tags, config.SENSITIVE_TAGS),
   );
   return { articleId: top?.articleId ?? null, answered, confidence };
 }

@@ -6,6 +6,7 @@ import { Problem } from '../platform/http/problem.js';
 import type { Module, Platform } from '../platform/module.js';
 import { answerDiffRoutes } from './answer-diff-routes.js';
 import { gapRoutes } from './gap-routes.js';
+import { paraphrasing } from './generated-phrasing-jobs.js';
 import { acceptPhrasing, autoAccepts, proposeFromConversation } from './learned-phrasing.js';
 import { phrasingRoutes } from './phrasing-routes.js';
 
@@ -23,8 +24,12 @@ export const AUTO_ACCEPTED_BY = 'learned phrasing (auto-accept)';
  */
 export function editorModule(platform: Platform, kb: KnowledgeBase): Module {
   const { db, events, jobs, log } = platform;
+  const paraphrases = paraphrasing(platform, kb);
   return {
     name: 'editor',
+    jobs: paraphrases.jobs,
+    start: paraphrases.start,
+    stop: paraphrases.stop,
     routes: () => {
       const app = new OpenAPIHono<AppEnv>();
       app.route('/', gapRoutes(platform));

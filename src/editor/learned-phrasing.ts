@@ -27,6 +27,9 @@ export interface LearnedPhrasing {
   decided_at: Date | null;
   decided_by: string | null;
   article_version: number | null;
+  /** A customer's question from a resolved conversation, or a model's paraphrase (LLM_PARAPHRASES). */
+  origin: 'conversation' | 'generated';
+  variety: 'gulf' | 'msa' | 'en' | null;
 }
 
 const SETTING = 'editor.learned_phrasing';
@@ -54,12 +57,13 @@ export async function setAutoAccept(db: Queryable, autoAccept: boolean): Promise
 
 export async function listPhrasings(
   db: Queryable,
-  filter: { status?: PhrasingStatus; articleId?: string; limit?: number } = {},
+  filter: { status?: PhrasingStatus; articleId?: string; origin?: LearnedPhrasing['origin']; limit?: number } = {},
 ): Promise<LearnedPhrasing[]> {
   return db.query<LearnedPhrasing>(
     `${SELECT} WHERE ($1::text IS NULL OR p.status = $1) AND ($2::text IS NULL OR p.article_id = $2)
+       AND ($4::text IS NULL OR p.origin = $4)
      ORDER BY p.created_at DESC, p.id LIMIT $3`,
-    [filter.status ?? null, filter.articleId ?? null, filter.limit ?? 100],
+    [filter.status ?? null, filter.articleId ?? null, filter.limit ?? 100, filter.origin ?? null],
   );
 }
 
@@ -171,9 +175,10 @@ export async function acceptPhrasing(
   });
 }
 
+/** A proposal is dismissed; a generated phrasing, live from the start, is removed from retrieval (re-index the article). */
 export async function dismissPhrasing(db: Db, id: string, by: string): Promise<LearnedPhrasing> {
   return db.transaction(async (tx) => {
-    await decidable(tx, id);
+    await decidable(tx, id, 'dismiss');
     await tx.query(
       `UPDATE learned_phrasings SET status = 'dismissed', decided_at = now(), decided_by = $2 WHERE id = $1`,
       [id, by],
@@ -183,11 +188,12 @@ export async function dismissPhrasing(db: Db, id: string, by: string): Promise<L
 }
 
 /** The proposal, locked, if it still waits for a decision: else 404 or 409 already-decided. */
-async function decidable(tx: Queryable, id: string): Promise<LearnedPhrasing> {
+async function decidable(tx: Queryable, id: string, action?: 'dismiss'): Promise<LearnedPhrasing> {
   const locked = await one<{ id: string }>(tx, 'SELECT id FROM learned_phrasings WHERE id = $1 FOR UPDATE', [id]);
   const phrasing = locked && (await getPhrasing(tx, id));
   if (!phrasing) throw problems.notFound('Learned phrasing', id);
-  if (phrasing.status !== 'proposed') {
+  const removable = action === 'dismiss' && phrasing.origin === 'generated' && phrasing.status === 'accepted';
+  if (phrasing.status !== 'proposed' && !removable) {
     throw problems.conflict('already-decided', `This learned phrasing was already ${phrasing.status}.`, {
       status: phrasing.status,
     });

@@ -33,6 +33,14 @@ const PhrasingSchema = z
     decidedAt: z.string().nullable(),
     decidedBy: z.string().nullable(),
     articleVersion: z.number().int().nullable().openapi({ description: 'The version that took the question in' }),
+    origin: z.enum(['conversation', 'generated']).openapi({
+      description:
+        'conversation: a customer’s question from a resolved conversation; generated: a model’s paraphrase of an example question (LLM_PARAPHRASES), live at once and removed by dismissing it',
+    }),
+    variety: z
+      .enum(['gulf', 'msa', 'en'])
+      .nullable()
+      .openapi({ description: 'Generated only: Gulf Arabic, MSA or English' }),
   })
   .openapi('LearnedPhrasing');
 const SettingsSchema = z.object({ autoAccept: z.boolean() }).openapi('LearnedPhrasingSettings');
@@ -50,6 +58,8 @@ const view = (p: LearnedPhrasing) => ({
   decidedAt: p.decided_at ? new Date(p.decided_at).toISOString() : null,
   decidedBy: p.decided_by,
   articleVersion: p.article_version,
+  origin: p.origin,
+  variety: p.variety,
 });
 
 const idParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
@@ -76,6 +86,7 @@ export function phrasingRoutes(platform: Platform, kb: KnowledgeBase) {
         query: z.object({
           status: z.enum(STATUSES).default('proposed'),
           articleId: z.string().min(1).max(200).optional(),
+          origin: z.enum(['conversation', 'generated']).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(100),
         }),
       },
@@ -126,19 +137,24 @@ export function phrasingRoutes(platform: Platform, kb: KnowledgeBase) {
       method: 'post',
       path: '/v1/learned-phrasing/{id}/dismiss',
       tags: ['editor'],
-      summary: 'Dismiss a proposal: the article is left as it is',
+      summary: 'Dismiss a proposal (the article is left as it is), or remove a generated phrasing from retrieval',
       request: { params: idParams },
       responses: {
         200: jsonResponse(z.object({ phrasing: PhrasingSchema }), 'Dismissed'),
         404: problemResponse('No such proposal'),
-        409: problemResponse('Already accepted or dismissed (already-decided)'),
+        409: problemResponse(
+          'Already accepted or dismissed (already-decided); a generated phrasing can only be dismissed',
+        ),
         ...writeProblems,
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       uuidOr404(id);
-      return c.json({ phrasing: view(await dismissPhrasing(db, id, actorOf(c.get('principal')!))) }, 200);
+      const phrasing = await dismissPhrasing(db, id, actorOf(c.get('principal')!));
+      // A generated phrasing was indexed with its article: it leaves retrieval now.
+      if (phrasing.origin === 'generated') await kb.index(phrasing.article_id);
+      return c.json({ phrasing: view(phrasing) }, 200);
     },
   );
 

@@ -1,13 +1,7 @@
+import type { ParaphraseStats } from '../editor/generated-phrasing.js';
 import type { Config } from '../platform/config.js';
 import { llmConfigured } from '../platform/config.js';
 import type { CaseOutcome } from './retrieval-eval.js';
-
-/** What paraphrasing at ingestion did before the cases ran (LLM_PARAPHRASES). */
-export interface ParaphraseStats {
-  articles: number;
-  generated: number;
-  failed: number;
-}
 
 type AssistConfig = Pick<
   Config,

@@ -1,7 +1,9 @@
 import pino from 'pino';
 import { answerThreshold, type Evidence, evidenceOf } from '../bot/confidence.js';
 import { retrieveWithFallback, searchText } from '../bot/decide.js';
+import { createLlmClient } from '../bot/llm-client.js';
 import type { AssistTrace } from '../bot/model-assists.js';
+import { type ParaphraseStats, paraphraseAll } from '../editor/generated-phrasing.js';
 import type { Retriever } from '../knowledge/retrieve.js';
 import { buildService, type Service } from '../modules.js';
 import { compose } from '../platform/compose.js';
@@ -9,7 +11,6 @@ import type { Config } from '../platform/config.js';
 import { throwawayDatabase } from '../platform/db/throwaway.js';
 import { detectLanguage } from '../text/language.js';
 import { redact } from '../text/redact.js';
-import type { ParaphraseStats } from './assists-report.js';
 import { percentile, type RetrievalCase, readRetrievalCases } from './cases.js';
 
 export interface RetrievalReport {
@@ -74,6 +75,13 @@ export async function evaluateRetrieval(
   try {
     const { kb } = service;
     const imported = await kb.importFolder(kbDir);
+    // Paraphrasing runs as a job after each change in the service; here it runs once, before the cases.
+    const paraphrases = config.LLM_PARAPHRASES
+      ? await paraphraseAll(
+          { db, client: createLlmClient(config), config, log: pino({ level: 'silent' }) },
+          { index: (ids) => kb.indexMany(ids) },
+        )
+      : undefined;
     // Measured as the service serves: from the in-memory index once it is built.
     await kb.ready();
     const retriever = await kb.retriever();
@@ -91,6 +99,7 @@ export async function evaluateRetrieval(
       report: summarise(outcomes, latencies),
       outcomes,
       importFailures: imported.failed.map((f) => `${f.file}: ${f.field}: ${f.reason}`),
+      ...(paraphrases ? { paraphrases } : {}),
     };
   } finally {
     await service.close();

@@ -4,6 +4,7 @@ import { getArticle } from './articles.js';
 import { chunkArticle } from './chunk.js';
 import type { Embedder } from './embedder.js';
 import { ensureEmbeddings } from './embedding-store.js';
+import { generatedQuestionChunks } from './generated-questions.js';
 
 export interface IndexStats {
   chunks: number;
@@ -33,7 +34,7 @@ export async function indexArticle(db: Db, embedder: Embedder, articleId: string
 async function indexOnce(db: Db, embedder: Embedder, articleId: string): Promise<IndexStats | undefined> {
   const article = await getArticle(db, articleId);
   const published = article?.status === 'published';
-  const drafts = published ? await chunkArticle(article) : [];
+  const drafts = published ? [...(await chunkArticle(article)), ...(await generatedQuestionChunks(db, article))] : [];
   // Embed before touching chunks: a model failure leaves the previous chunks searchable.
   const embedded = await ensureEmbeddings(
     db,

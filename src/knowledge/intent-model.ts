@@ -103,11 +103,15 @@ export async function trainIntents(examples: Example[], embedder: LocalHashEmbed
 
 /** Each published article's title and example questions (and, for articles without questions, its opening). */
 export async function intentExamples(db: Queryable): Promise<Example[]> {
-  const rows = await db.query<{ id: string; title: string; questions: string[]; body: string }>(
-    "SELECT id, title, questions, body FROM articles WHERE status = 'published' ORDER BY id",
+  // Generated phrasings (LLM_PARAPHRASES) teach the intent model too: dialect wordings are what it lacks.
+  const rows = await db.query<{ id: string; title: string; questions: string[]; body: string; generated: string[] }>(
+    `SELECT a.id, a.title, a.questions, a.body,
+       coalesce((SELECT array_agg(p.question ORDER BY p.created_at, p.id) FROM learned_phrasings p
+                 WHERE p.article_id = a.id AND p.origin = 'generated' AND p.status = 'accepted'), '{}') AS generated
+     FROM articles a WHERE a.status = 'published' ORDER BY a.id`,
   );
   return rows.flatMap((a) => {
-    const texts = [a.title, ...a.questions];
+    const texts = [a.title, ...a.questions, ...a.generated];
     if (a.questions.length < 2) texts.push(a.body.slice(0, 400));
     return texts.map((text) => ({ articleId: a.id, text }));
   });

@@ -8,6 +8,8 @@ export function PhrasingPage(props: {
   nonce: string;
   me: string;
   phrasings: LearnedPhrasing[];
+  /** Live paraphrases a model wrote (LLM_PARAPHRASES), each removable. */
+  generated?: LearnedPhrasing[];
   autoAccept: boolean;
 }) {
   const { locale } = props;
@@ -69,6 +71,35 @@ export function PhrasingPage(props: {
           </table>
         )}
       </div>
+      {props.generated?.length ? (
+        <>
+          <h2>{t.generatedPhrasing}</h2>
+          <p class="intro">{t.generatedIntro}</p>
+          <div class="card">
+            <table class="list">
+              <tbody>
+                {props.generated.map((p) => (
+                  <tr data-phrasing={p.id} data-origin="generated">
+                    <td dir="auto">{p.question}</td>
+                    <td class="meta">{p.variety ? (t.varieties[p.variety] ?? p.variety) : ''}</td>
+                    <td>
+                      {t.forArticle}{' '}
+                      <a href={`/console/editor/articles/${encodeURIComponent(p.article_id)}`}>
+                        <bdi>{p.article_title}</bdi>
+                      </a>
+                    </td>
+                    <td>
+                      <button type="button" class="btn decide" data-action="dismiss">
+                        {t.remove}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
     </Shell>
   );
 }

@@ -159,8 +159,12 @@ export function editorPages(platform: Platform) {
     const locale = localeOf(c);
     const gated = await gate(c, locale);
     if ('response' in gated) return gated.response;
-    const [phrasings, autoAccept] = await Promise.all([listPhrasings(db, { status: 'proposed' }), autoAccepts(db)]);
-    return c.html(PhrasingPage({ locale, nonce: pageNonce(c), me: gated.me, phrasings, autoAccept }));
+    const [phrasings, generated, autoAccept] = await Promise.all([
+      listPhrasings(db, { status: 'proposed' }),
+      listPhrasings(db, { status: 'accepted', origin: 'generated', limit: 200 }),
+      autoAccepts(db),
+    ]);
+    return c.html(PhrasingPage({ locale, nonce: pageNonce(c), me: gated.me, phrasings, generated, autoAccept }));
   });
 
   return app;

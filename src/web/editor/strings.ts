@@ -65,6 +65,10 @@ const en = {
   phrasingIntro:
     'Customers’ questions from conversations an agent resolved with an article: accept to add them as example questions.',
   noPhrasing: 'No proposals waiting.',
+  generatedPhrasing: 'Generated paraphrases (live)',
+  generatedIntro:
+    'Written by the model from each article’s example questions (LLM_PARAPHRASES) and used by retrieval at once; remove any that are wrong.',
+  varieties: { gulf: 'Gulf', msa: 'MSA', en: 'English' } as Record<string, string>,
   accept: 'Accept',
   dismiss: 'Dismiss',
   autoAccept: 'Accept proposals automatically',
@@ -144,6 +148,10 @@ const ar: typeof en = {
   draftExists: 'مسودة قيد العمل',
   phrasingIntro: 'أسئلة العملاء من محادثات أنهاها موظف بالاستشهاد بمقالة: اقبلها لتضاف إلى أمثلة الأسئلة.',
   noPhrasing: 'لا توجد اقتراحات بانتظار القرار.',
+  generatedPhrasing: 'صيغ مولّدة (مفعّلة)',
+  generatedIntro:
+    'كتبها النموذج من أمثلة أسئلة كل مقالة (LLM_PARAPHRASES) ويستخدمها البحث فوراً؛ احذف ما كان منها خاطئاً.',
+  varieties: { gulf: 'خليجي', msa: 'فصحى', en: 'إنجليزي' } as Record<string, string>,
   accept: 'قبول',
   dismiss: 'رفض',
   autoAccept: 'اقبل الاقتراحات تلقائياً',

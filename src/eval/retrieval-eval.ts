@@ -9,7 +9,7 @@ import { buildService, type Service } from '../modules.js';
 import { compose } from '../platform/compose.js';
 import type { Config } from '../platform/config.js';
 import { throwawayDatabase } from '../platform/db/throwaway.js';
-import { detectLanguage } from '../text/language.js';
+import { detectLanguage, type Lang } from '../text/language.js';
 import { redact } from '../text/redact.js';
 import { percentile, type RetrievalCase, readRetrievalCases } from './cases.js';
 
@@ -86,7 +86,9 @@ export async function evaluateRetrieval(
     await kb.ready();
     const retriever = await kb.retriever();
     // Ranked as the bot ranks: across languages too when CROSS_LINGUAL_RETRIEVAL is on.
-    const crossLingualBelow = config.CROSS_LINGUAL_RETRIEVAL ? answerThreshold(config) : undefined;
+    const crossLingualBelow = config.CROSS_LINGUAL_RETRIEVAL
+      ? (lang: Lang) => answerThreshold(config, lang)
+      : undefined;
     const outcomes: CaseOutcome[] = [];
     const latencies: number[] = [];
     for (const [i, c] of cases.entries()) {
@@ -113,7 +115,7 @@ export async function caseOutcome(
   retriever: Retriever,
   c: RetrievalCase,
   externalId: string,
-  crossLingualBelow?: number,
+  crossLingualBelow?: (lang: Lang) => number,
 ): Promise<{ outcome: CaseOutcome; turnMs: number }> {
   // Ranked as the bot retrieves: the question as retrieval reads it (redacted, Arabizi in Arabic
   // letters), in the customer's language, or in any language when none of the articles is in theirs.
@@ -123,7 +125,7 @@ export async function caseOutcome(
     searchText(redact(c.question).text, lang),
     lang,
     10,
-    crossLingualBelow,
+    crossLingualBelow?.(lang),
   );
   const found = retrieval.articles.findIndex((a) => a.articleId === c.expected);
   const conversation = await service.inbox.open({ channel: 'api', externalId });

@@ -2,7 +2,7 @@
  * npm run --silent bench [-- --quick] [--json]
  *   [--chunks 1000,10000,50000] [--http-concurrency 1,8,32] [--http-seconds 4] [--model-turns 20]
  *   [--sizes 100] [--queries 60] [--turn-seconds 0 --concurrency 1,4,16] [--overfetch 2,4] [--seed 1]
- *   [--only database,index,service,peer] [--backends pglite,postgres]
+ *   [--only database,index,service,peer] [--backends pglite,postgres] [--processes] [--process-concurrency 32]
  * Sections, each in the same run:
  *  1. retrieval from the in-memory index at 1k/10k/50k chunks against an exact scan (recall@10);
  *  2. the database level: synthetic knowledge bases of --sizes articles in a throw-away database
@@ -10,6 +10,7 @@
  *     and exact, the index, plans; optionally turns through the inbox (--turn-seconds);
  *  3. the service over HTTP on loopback: the sample knowledge base loaded (ingestion rate, first
  *     index build), turns at 1/8/32 concurrent conversations next to a trivial route, memory;
+ *     on Postgres, the same turns through one and then two separate API processes (--processes);
  *  4. the OpenAI answerer stubbed on loopback at a fixed 400 ms: our share of the turn and the
  *     first streamed token's delay;
  *  5. our retrieval against a peer library (MiniSearch) on the development sets.
@@ -26,6 +27,7 @@ import { type MemorySnapshot, memory } from '../src/bench/memory.js';
 import { type ModelShare, measureModelShare, modelStub } from '../src/bench/model-share.js';
 import { comparePeer, type PeerResult } from '../src/bench/peer.js';
 import { explainVector, type PlanReport } from '../src/bench/plans.js';
+import { type ApiProcess, apiProcess } from '../src/bench/processes.js';
 import {
   benchRetrieval,
   intentModelInUse,
@@ -44,6 +46,7 @@ import { LocalHashEmbedder } from '../src/knowledge/local-embedder.js';
 import { buildService } from '../src/modules.js';
 import { compose } from '../src/platform/compose.js';
 import { loadConfig } from '../src/platform/config.js';
+import type { Db } from '../src/platform/db/db.js';
 import { throwawayDatabase } from '../src/platform/db/throwaway.js';
 import { detectLanguage } from '../src/text/language.js';
 
@@ -67,6 +70,8 @@ const { values } = parseArgs({
     'index-after-load': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     only: { type: 'string', default: 'database,index,service,peer' },
+    processes: { type: 'boolean' },
+    'process-concurrency': { type: 'string', default: '32' },
     backends: { type: 'string', default: 'pglite,postgres' },
   },
 });
@@ -93,6 +98,7 @@ const turnSeconds = Number(values['turn-seconds']);
 if (!Number.isFinite(turnSeconds) || turnSeconds < 0 || turnSeconds > 120) fail('--turn-seconds must be 0..120');
 const [maxTurns = 2000] = ints('max-turns', values['max-turns'], 1);
 const concurrencies = ints('concurrency', values.concurrency, 1);
+const processConcurrency = ints('process-concurrency', values['process-concurrency'], 1);
 if (concurrencies.some((c) => c > 64)) fail('--concurrency must be at most 64');
 const overfetch = ints('overfetch', values.overfetch, 1);
 const [seed = 1] = ints('seed', values.seed, 0);
@@ -251,12 +257,15 @@ interface ServiceResult {
   ingest?: { articles: number; chunks: number; seconds: number; articles_per_s: number; chunks_per_s: number };
   index_build_ms?: number;
   http?: HttpTurns;
+  /** The same turns through separate API processes on the database (Postgres only). */
+  processes?: { count: number; http: HttpTurns }[];
   memory?: MemorySnapshot;
   model?: ModelShare;
 }
 
 async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceResult> {
-  const db = await throwawayDatabase(databaseUrl);
+  // The service's own pool size (the test default of 4 would cap Postgres at 4 statements at once).
+  const db = await throwawayDatabase(databaseUrl, { max: 10 });
   const backend = db.kind;
   machine ??= await describeMachine(db);
   const log = pino({ level: 'silent' });
@@ -269,6 +278,7 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
     let indexMs: number | undefined;
     let http: HttpTurns | undefined;
     let model: ModelShare | undefined;
+    let processes: ServiceResult['processes'];
     try {
       progress(`[service ${backend}] loading ${kbDir}`);
       const t = performance.now();
@@ -298,6 +308,8 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
       } finally {
         await server.close();
       }
+      // Starting API processes costs seconds each: the full run does it, --quick only when asked.
+      if (db.url && (values.processes ?? !quick)) processes = await processLevels(db, db.url);
     } finally {
       await service.close();
     }
@@ -339,6 +351,7 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
       ...(ingest ? { ingest } : {}),
       ...(indexMs === undefined ? {} : { index_build_ms: indexMs }),
       ...(http ? { http } : {}),
+      ...(processes ? { processes } : {}),
       memory: mem,
       ...(model ? { model } : {}),
     };
@@ -347,6 +360,39 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
   } finally {
     await db.close().catch(() => {});
   }
+}
+
+/**
+ * One API process, then two, each a separate Node process on the same database and Redis, the
+ * load split between them; this process only sends requests.
+ */
+async function processLevels(db: { query: Db['query'] }, url: string): Promise<{ count: number; http: HttpTurns }[]> {
+  const { key } = await createApiKey(db, { name: 'bench-processes', role: 'agent' });
+  const out: { count: number; http: HttpTurns }[] = [];
+  for (const count of [1, 2]) {
+    progress(`[service postgres] ${count} API process(es), turns at ${processConcurrency.join(', ')}`);
+    const started: ApiProcess[] = [];
+    try {
+      for (let i = 0; i < count; i++)
+        started.push(
+          await apiProcess({
+            DATABASE_URL: url,
+            REDIS_URL: config.REDIS_URL ?? '',
+            BENCH_PREFIX: `sanad-bench-proc-${process.pid}`,
+          }),
+        );
+      const http = await httpTurns(
+        started.map((p) => p.base),
+        key,
+        questions,
+        { concurrencies: processConcurrency, seconds: httpSeconds, maxTurns: 20_000, label: `bench-proc${count}` },
+      );
+      out.push({ count, http });
+    } finally {
+      await Promise.all(started.map((p) => p.stop()));
+    }
+  }
+  return out;
 }
 
 const services: ServiceResult[] = [];
@@ -608,6 +654,32 @@ for (const sv of services) {
   );
   for (const t of sv.http?.turns ?? [])
     if (t.first_error) out.push(`  concurrency ${t.concurrency}: first error: ${t.first_error}`);
+  if (sv.processes?.length) {
+    out.push(
+      'The same turns through separate API processes on this database (this process only sends them; Redis for jobs and the live bus)',
+    );
+    out.push(
+      table(
+        ['processes', 'concurrency', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'trivial req/s'],
+        sv.processes.flatMap((p) =>
+          p.http.turns.map((t, i) => [
+            p.count,
+            t.concurrency,
+            t.requests,
+            t.per_s,
+            t.p50_ms,
+            t.p95_ms,
+            t.p99_ms,
+            t.errors,
+            p.http.trivial[i]?.per_s ?? '',
+          ]),
+        ),
+      ),
+    );
+    for (const p of sv.processes)
+      for (const t of p.http.turns)
+        if (t.first_error) out.push(`  ${p.count} processes, ${t.concurrency}: first error: ${t.first_error}`);
+  }
   const mdl = sv.model;
   if (mdl)
     out.push(

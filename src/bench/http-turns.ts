@@ -65,17 +65,19 @@ async function level(
 /**
  * Customers writing at once through the REST API on loopback, each turn in a new
  * conversation (opened first, not timed); then the trivial route at the same concurrency.
+ * Several bases (API processes on one database) share the load, each turn on the next one.
  * Turns/s counts the timed turns over the wall time, conversation opening included.
  */
 export async function httpTurns(
-  base: string,
+  base: string | string[],
   key: string,
   questions: string[],
   options: { concurrencies: number[]; seconds: number; maxTurns: number; label: string },
 ): Promise<HttpTurns> {
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const bases = typeof base === 'string' ? [base] : base;
+  const post = async (at: string, path: string, body: unknown) => {
+    const res = await fetch(`${at}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     const json = (await res.json()) as Record<string, unknown>;
     if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
     return json;
@@ -85,20 +87,21 @@ export async function httpTurns(
   for (const concurrency of options.concurrencies) {
     turns.push(
       await level(concurrency, options.seconds, options.maxTurns, async (i) => {
-        const opened = (await post('/v1/conversations', {
+        const at = bases[i % bases.length] as string;
+        const opened = (await post(at, '/v1/conversations', {
           contact: { externalId: `${options.label}-c${concurrency}-${i}` },
         })) as { conversation: { id: string } };
         const t = performance.now();
-        await post(`/v1/conversations/${opened.conversation.id}/messages`, {
+        await post(at, `/v1/conversations/${opened.conversation.id}/messages`, {
           text: questions[i % questions.length],
         });
         return { ms: since(t) };
       }),
     );
     trivial.push(
-      await level(concurrency, Math.min(2, options.seconds / 2), 50_000, async () => {
+      await level(concurrency, Math.min(2, options.seconds / 2), 50_000, async (i) => {
         const t = performance.now();
-        const res = await fetch(`${base}/bench/ping`);
+        const res = await fetch(`${bases[i % bases.length]}/bench/ping`);
         await res.text();
         if (!res.ok) throw new Error(`ping: ${res.status}`);
         return { ms: since(t) };

@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createApiKey } from '../src/auth/api-keys.js';
-import { type HttpTurns, httpTurns, serveLoopback } from '../src/bench/http-turns.js';
+import { type HttpTurns, httpTurns, postgresCpu, serveLoopback } from '../src/bench/http-turns.js';
 import { type IngestReport, ingest } from '../src/bench/ingest.js';
 import { describeMachine, type Machine } from '../src/bench/machine.js';
 import { type MemorySnapshot, memory } from '../src/bench/memory.js';
@@ -304,6 +304,7 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
           seconds: httpSeconds,
           maxTurns: 5000,
           label: `bench-${backend}`,
+          ...(db.kind === 'postgres' ? { dbCpu: postgresCpu(db) } : {}),
         });
       } finally {
         await server.close();
@@ -385,7 +386,13 @@ async function processLevels(db: { query: Db['query'] }, url: string): Promise<{
         started.map((p) => p.base),
         key,
         questions,
-        { concurrencies: processConcurrency, seconds: httpSeconds, maxTurns: 20_000, label: `bench-proc${count}` },
+        {
+          concurrencies: processConcurrency,
+          seconds: httpSeconds,
+          maxTurns: 20_000,
+          label: `bench-proc${count}`,
+          dbCpu: postgresCpu(db),
+        },
       );
       out.push({ count, http });
     } finally {
@@ -631,11 +638,22 @@ for (const sv of services) {
     `Service on ${sv.backend}: ${ing?.articles} articles (${ing?.chunks} chunks) of ${kbDir} loaded in ${ing?.seconds} s (${ing?.articles_per_s} articles/s, ${ing?.chunks_per_s} chunks/s), in-memory index built in ${sv.index_build_ms} ms; rss ${sv.memory?.rss_mb} MB after the turns`,
   );
   out.push(
-    `Turns through POST /v1/conversations/{id}/messages on loopback, ${httpSeconds} s per level, a new conversation per turn; the trivial route beside`,
+    `Turns through POST /v1/conversations/{id}/messages on loopback, ${httpSeconds} s per level, a new conversation per turn; the trivial route beside. CPU ms/turn: this process's CPU per turn (server and client, the conversation's opening included)${sv.backend === 'postgres' ? " + the database server's" : ' (PGlite runs in it)'}`,
   );
   out.push(
     table(
-      ['concurrency', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'trivial req/s', 'trivial p50 / p99'],
+      [
+        'concurrency',
+        'turns',
+        'turns/s',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'errors',
+        'CPU ms/turn',
+        'trivial req/s',
+        'trivial p50 / p99',
+      ],
       (sv.http?.turns ?? []).map((t, i) => {
         const tr = sv.http?.trivial[i];
         return [
@@ -646,6 +664,7 @@ for (const sv of services) {
           t.p95_ms,
           t.p99_ms,
           t.errors,
+          t.db_cpu_ms === undefined ? `${t.cpu_ms}` : `${t.cpu_ms} + db ${t.db_cpu_ms}`,
           tr?.per_s ?? '',
           tr ? `${tr.p50_ms} / ${tr.p99_ms}` : '',
         ];
@@ -660,7 +679,18 @@ for (const sv of services) {
     );
     out.push(
       table(
-        ['processes', 'concurrency', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'trivial req/s'],
+        [
+          'processes',
+          'concurrency',
+          'turns',
+          'turns/s',
+          'p50 ms',
+          'p95 ms',
+          'p99 ms',
+          'errors',
+          'db CPU ms/turn',
+          'trivial req/s',
+        ],
         sv.processes.flatMap((p) =>
           p.http.turns.map((t, i) => [
             p.count,
@@ -671,6 +701,7 @@ for (const sv of services) {
             t.p95_ms,
             t.p99_ms,
             t.errors,
+            t.db_cpu_ms ?? '-',
             p.http.trivial[i]?.per_s ?? '',
           ]),
         ),

@@ -6,6 +6,7 @@ import { testConfig } from '../helpers/backends.js';
 const MODEL = { OPENAI_API_KEY: 'test' };
 const outcome = (o: Partial<CaseOutcome>): CaseOutcome => ({
   question: 'q',
+  lang: 'en',
   expected: 'a',
   rank: 1,
   top: 'a',

@@ -193,7 +193,9 @@ export async function setStatus(db: Queryable, conversationId: string, status: C
 
 /**
  * What the bot needs of the turns before a customer message, in one read: the customer's
- * sentiment over the last five scored messages (oldest first), the choices the last reply
+ * sentiment over the last five scored messages (oldest first; read as text as a lone column
+ * is, since float4 widened to float8 reads -0.46209999 for -0.4621 and two equal scores would
+ * then compare as sinking), the choices the last reply
  * offered ("did you mean …?"), and the customer's previous message (follow-ups read it with this one).
  */
 export async function previousTurn(
@@ -207,7 +209,7 @@ export async function previousTurn(
   type Previous = Pick<Message, 'role' | 'content' | 'lang' | 'meta'>;
   const [row] = await db.query<{ trend: (number | string)[] | null; previous: Previous[] | null }>(
     `SELECT
-       ARRAY(SELECT sentiment_score::float8 FROM messages
+       ARRAY(SELECT sentiment_score::text FROM messages
              WHERE conversation_id = $1 AND role = 'customer' AND sentiment_score IS NOT NULL
              ORDER BY seq DESC LIMIT 5) AS trend,
        (SELECT json_agg(json_build_object('role', p.role, 'content', p.content, 'lang', p.lang, 'meta', p.meta)

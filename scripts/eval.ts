@@ -1,6 +1,7 @@
 /**
  * npm run --silent eval -- retrieval --kb DIR --cases FILE [--json] [--details]
  * npm run --silent eval -- learning --kb DIR --cases FILE [--json]
+ * npm run --silent eval -- passages --kb DIR --cases FILE [--json] [--details] [--split NAME]
  * npm run --silent eval -- sentiment --cases FILE [--json] [--scorer model|lexicon]
  * Formats: ../shared/eval/README.md. With --json the last line is one JSON object.
  */
@@ -10,6 +11,7 @@ import { targetPrecision } from '../src/bot/confidence.js';
 import { createLlmClient } from '../src/bot/llm-client.js';
 import { assistLines } from '../src/eval/assists-report.js';
 import { evaluateLearning } from '../src/eval/learning-eval.js';
+import { evaluatePassages } from '../src/eval/passage-eval.js';
 import { qualityLines } from '../src/eval/quality.js';
 import { evaluateRetrieval, precisionCoverage } from '../src/eval/retrieval-eval.js';
 import { evaluateSentiment } from '../src/eval/sentiment-eval.js';
@@ -26,12 +28,13 @@ const { positionals, values } = parseArgs({
     json: { type: 'boolean', default: false },
     details: { type: 'boolean', default: false },
     scorer: { type: 'string', default: 'model' },
+    split: { type: 'string' },
   },
 });
 const mode = positionals[0];
 const fail = (message: string): never => {
   process.stderr.write(
-    `${message}\nUsage: npm run --silent eval -- retrieval --kb DIR --cases FILE [--json]\n       npm run --silent eval -- learning --kb DIR --cases FILE [--json]\n       npm run --silent eval -- sentiment --cases FILE [--json] [--scorer model|lexicon]\n`,
+    `${message}\nUsage: npm run --silent eval -- retrieval --kb DIR --cases FILE [--json]\n       npm run --silent eval -- learning --kb DIR --cases FILE [--json]\n       npm run --silent eval -- passages --kb DIR --cases FILE [--json] [--details] [--split NAME]\n       npm run --silent eval -- sentiment --cases FILE [--json] [--scorer model|lexicon]\n`,
   );
   process.exit(2);
 };
@@ -114,6 +117,31 @@ async function main() {
         `  out-of-scope handed off: ${o.handedOffBefore}/${o.cases} before, ${o.handedOffAfter}/${o.cases} after`,
       );
     }
+  } else if (mode === 'passages') {
+    if (!values.kb || !values.cases) fail('passages needs --kb DIR and --cases FILE');
+    const onProgress = process.stderr.isTTY
+      ? (d: number, t: number) => process.stderr.write(`\r  ${d}/${t} cases`)
+      : undefined;
+    const { report, outcomes, importFailures } = await evaluatePassages(
+      config,
+      values.kb as string,
+      values.cases as string,
+      { split: values.split, onProgress },
+    );
+    if (onProgress) process.stderr.write('\n');
+    for (const f of importFailures) process.stderr.write(`eval: refused article ${f}\n`);
+    if (!values.json || values.details) {
+      const line = (label: string, f: typeof report) =>
+        `  ${label.padEnd(10)} ${String(f.cases).padStart(5)}  ${pct(f.passage_accuracy).padStart(16)}  ${pct(f.article_accuracy).padStart(7)}  ${pct(f.section_accuracy).padStart(24)}`;
+      console.log(
+        `passages quoted on ${report.cases} cases (${values.cases}${values.split ? `, split ${values.split}` : ''})`,
+      );
+      console.log('  split      cases  passage accuracy  article  section, article right');
+      for (const [split, f] of Object.entries(report.splits)) console.log(line(split, { ...f, splits: {} }));
+      if (Object.keys(report.splits).length > 1) console.log(line('all', report));
+    }
+    if (values.details) for (const o of outcomes) console.log(JSON.stringify(o));
+    if (values.json) console.log(JSON.stringify(report));
   } else if (mode === 'sentiment') {
     if (!values.cases) fail('sentiment needs --cases FILE');
     const log = pino({ level: 'silent' });

@@ -6,10 +6,20 @@ const retrievalCase = z.object({
   expected: z.string().nullable(),
   lang: z.enum(['ar', 'en']).optional(),
 });
+// A passage case: a retrieval case that also names the section that answers it (its heading as
+// written in the article; null for the article's opening, its summary) and, optionally, its split.
+const passageCase = z.object({
+  question: z.string().min(1),
+  expected: z.string().min(1),
+  section: z.string().min(1).nullable(),
+  lang: z.enum(['ar', 'en']).optional(),
+  split: z.string().min(1).optional(),
+});
 const sentimentCase = z.object({ text: z.string().min(1), label: z.enum(['positive', 'neutral', 'negative']) });
 
 export type RetrievalCase = z.infer<typeof retrievalCase>;
 export type SentimentCase = z.infer<typeof sentimentCase>;
+export type PassageCase = z.infer<typeof passageCase>;
 
 async function readJsonl<T>(file: string, schema: z.ZodType<T>): Promise<T[]> {
   const lines = (await readFile(file, 'utf8')).split('\n');
@@ -33,6 +43,7 @@ async function readJsonl<T>(file: string, schema: z.ZodType<T>): Promise<T[]> {
 }
 
 export const readRetrievalCases = (file: string) => readJsonl(file, retrievalCase);
+export const readPassageCases = (file: string) => readJsonl(file, passageCase);
 export const readSentimentCases = (file: string) => readJsonl(file, sentimentCase);
 
 export function percentile(values: number[], p: number): number {

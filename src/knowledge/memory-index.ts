@@ -586,6 +586,7 @@ function memorySource(b: Built, db?: Queryable, fallback?: RetrievalSource): Ret
             article_id: id,
             position: b.chunkPosition[c] as number,
             content: b.chunkContent[c] as string,
+            search_text: b.chunkSearch[c] as string,
             similarity: 1 - (distance[e] as number),
           });
         }

@@ -5,6 +5,8 @@ import type { ChunkKind } from './chunk.js';
 import { type Embedder, toVectorLiteral } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
 import type { LocalHashEmbedder } from './local-embedder.js';
+import { rankPassages } from './passage-rank.js';
+import { headingOf } from './sections.js';
 import { type ChunkHit, nearestChunks } from './vector-search.js';
 
 export interface RetrievalOptions {
@@ -17,8 +19,11 @@ export interface RetrievalOptions {
 export interface RetrievedPassage {
   chunkId: number;
   kind: ChunkKind;
+  /** The section whole, from its heading line (with the opening before it when that only leads into it). */
   content: string;
   similarity: number;
+  /** The heading of the section it quotes; null for the article's opening. */
+  heading?: string | null;
 }
 
 export interface RetrievedArticle {
@@ -94,6 +99,8 @@ export interface PassageRow {
   article_id: string;
   position: number;
   content: string;
+  /** Stemmed terms of the article's title and the passage (what passage ranking compares). */
+  search_text: string;
   similarity: number;
 }
 
@@ -195,7 +202,7 @@ export function sqlSource(
     },
     passages(vector, ids) {
       return db.query<PassageRow>(
-        `SELECT c.id::int AS id, c.article_id, c.position, c.content, 1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
+        `SELECT c.id::int AS id, c.article_id, c.position, c.content, c.search_text, 1 - (e.embedding::vector(${d}) <=> $1::vector(${d})) AS similarity
          FROM chunks c JOIN embeddings e ON e.content_hash = c.content_hash AND e.model = $2
          WHERE c.article_id = ANY($3::text[]) AND c.kind = 'passage'
          ORDER BY similarity DESC`,
@@ -313,17 +320,11 @@ export function retrieverOver(
             lang: m.lang,
             team: m.team,
             tags: m.tags,
-            passages: passages
-              .filter((p) => p.article_id === r.articleId)
-              .map((p) => ({ ...p, rank: Number(p.similarity) * (p.position === 0 ? LEAD_PRIOR : 1) }))
-              .sort((a, b) => b.rank - a.rank)
-              .slice(0, 3)
-              .map((p) => ({
-                chunkId: p.id,
-                kind: 'passage' as const,
-                content: p.content,
-                similarity: Number(p.similarity),
-              })),
+            passages: rankedPassages(
+              { terms: queryTerms, text: query },
+              m.title,
+              passages.filter((p) => p.article_id === r.articleId),
+            ),
           };
         }),
       };
@@ -332,13 +333,39 @@ export function retrieverOver(
 }
 
 /**
- * An article's opening passage answers the question its title asks; later sections hold
- * details. A question about the whole topic ("can I pay with Tabby?") is about as close to
- * every passage, since each is embedded with the title, so the opening wins such near-ties;
- * a question about a detail ("do I need an Iqama for Tamara?") is far closer to its section
- * (1.4x and more on the sample knowledge base) and still gets it.
+ * The article's passages best first (what an extractive answer quotes): the section whose
+ * words and heading match the question's distinguishing words, or the opening for a question
+ * about the whole topic (see passage-rank.ts).
  */
-const LEAD_PRIOR = 1.2;
+function rankedPassages(
+  query: { terms: string[]; text: string },
+  title: string,
+  rows: PassageRow[],
+): RetrievedPassage[] {
+  // In article order: ties go to the earlier, more general section.
+  const ordered = [...rows].sort((a, b) => a.position - b.position);
+  const ranked = rankPassages(
+    query,
+    title,
+    ordered.map((p) => ({
+      position: p.position,
+      content: p.content,
+      searchText: p.search_text,
+      similarity: Number(p.similarity),
+    })),
+  );
+  return ranked.slice(0, 3).map(({ index, leadIn }) => {
+    const p = ordered[index] as PassageRow;
+    const lead = leadIn === undefined ? undefined : ordered[leadIn];
+    return {
+      chunkId: p.id,
+      kind: 'passage' as const,
+      content: lead ? `${lead.content.trim()}\n\n${p.content}` : p.content,
+      similarity: Number(p.similarity),
+      heading: headingOf(p.content),
+    };
+  });
+}
 
 /** Any of the terms, as a tsquery (terms are already normalised and stemmed). */
 export function tsQueryOf(terms: string[]): string {

@@ -3,6 +3,7 @@ import { type ChunkKind, hashText } from './chunk.js';
 import { parseVector } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
 import type { LocalHashEmbedder } from './local-embedder.js';
+import { PREPARED_CACHE_SIZE, preparePassages } from './passage-rank.js';
 import type { ArticleMeta, Candidate, PassageRow, RetrievalSource, SourceFilter } from './retrieve.js';
 import { tsQueryOf } from './retrieve.js';
 import { parseTsQuery, parseTsVector } from './tsvector.js';
@@ -141,6 +142,28 @@ export async function buildMemoryIndex(
   );
   index.stats.ms = Math.round(performance.now() - started);
   return index;
+}
+
+/**
+ * Prepares what passage ranking reads of each published article (its passages' terms and
+ * features), in the background build rather than in a customer's turn. Passages in article
+ * order, as retrieval gives them.
+ */
+function warmPassages(b: Built): void {
+  let warmed = 0;
+  for (const [a, list] of b.passagesOf) {
+    const meta = b.articles[a];
+    if (!meta || !b.articlePublished[a] || warmed++ >= PREPARED_CACHE_SIZE) continue;
+    const passages = [...list]
+      .sort((x, y) => (b.chunkPosition[x] as number) - (b.chunkPosition[y] as number))
+      .map((c) => ({
+        position: b.chunkPosition[c] as number,
+        content: b.chunkContent[c] as string,
+        searchText: b.chunkSearch[c] as string,
+        similarity: 0,
+      }));
+    preparePassages(meta.title, passages);
+  }
 }
 
 /**
@@ -299,6 +322,7 @@ export async function indexFromRows(
       : {}),
     ...(rows.idf ? { idf: rows.idf } : {}),
   };
+  warmPassages(built);
   return {
     source: memorySource(built, options.db, options.fallback),
     stats: {

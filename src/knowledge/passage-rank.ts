@@ -58,55 +58,30 @@ export interface RankedPassage {
  * «فيُرجى التحقق مما يلي») is no answer on its own: it joins the first section.
  */
 export function rankPassages(
-  query: { terms: string[]; text: string },
+  query: { terms: string[]; text: string; features?: Map<string, number> },
   title: string,
   passages: PassageEvidence[],
   tuning: PassageTuning = defaultPassageTuning,
 ): RankedPassage[] {
-  const titleTerms = terms(title);
-  const titleSet = new Set(titleTerms);
-  const joinedTitle = titleTerms.join(' ');
-  const units = passages.map((p, index) => ({
-    index,
-    opening: p.position === 0,
-    leadIn: undefined as number | undefined,
-    similarity: p.similarity,
-    held: new Set(ownTerms(p, joinedTitle)),
-    heading: new Set(headingTerms(p.content).filter((t) => !titleSet.has(t))),
-    grams: gramsOf(p.content),
-  }));
-  const first = units[0];
-  const second = units[1];
-  const firstPassage = passages[0];
-  if (
-    first &&
-    second &&
-    firstPassage &&
-    first.opening &&
-    headingOf(firstPassage.content) === null &&
-    announcesWhatFollows(firstPassage.content)
-  ) {
-    units.splice(0, 2, {
-      ...second,
-      opening: true,
-      leadIn: first.index,
-      similarity: Math.max(first.similarity, second.similarity),
-      held: new Set([...first.held, ...second.held]),
-      grams: sumGrams(first.grams, second.grams),
-    });
-  }
-
+  const article = prepared(title, passages);
+  const { units, df } = article;
   const n = units.length;
   const weight = new Map<string, number>();
   for (const t of new Set(query.terms)) {
-    const df = units.reduce((k, u) => k + (u.held.has(t) ? 1 : 0), 0);
-    if (df > 0) weight.set(t, Math.log(n / df));
+    const k = units.reduce((c, u) => c + (u.held.has(t) ? 1 : 0), 0);
+    if (k > 0) weight.set(t, Math.log(n / k));
   }
   const total = [...weight.values()].reduce((a, b) => a + b, 0);
-  const text = textSimilarity(
-    features(query.text),
-    units.map((u) => u.grams),
-  );
+  // The question's features weighted like the passages' (see prepare): a cosine over its own features.
+  const idf = (k: string) => Math.log((n + 1) / (df.get(k) ?? 1));
+  let queryNorm = 0;
+  const q: [string, number][] = [];
+  for (const [k, v] of query.features ?? features(query.text)) {
+    const w = v * idf(k);
+    queryNorm += w * w;
+    q.push([k, w]);
+  }
+  queryNorm = Math.sqrt(queryNorm);
 
   return units
     .map((u, k) => {
@@ -117,12 +92,100 @@ export function rankPassages(
         if (u.heading.has(t)) inHeading += w;
       }
       const lexical = total > 0 ? (tuning.termWeight * inBody + tuning.headingWeight * inHeading) / total : 0;
-      const score =
-        u.similarity * (u.opening ? tuning.leadPrior : 1) + lexical + tuning.textWeight * (text[k] as number);
+      let dot = 0;
+      for (const [f, w] of q) dot += w * (u.grams.get(f) ?? 0);
+      const text = queryNorm > 0 ? dot / queryNorm : 0;
+      const similarity = Math.max(...u.members.map((m) => passages[m]?.similarity ?? 0));
+      const score = similarity * (u.opening ? tuning.leadPrior : 1) + lexical + tuning.textWeight * text;
       return { index: u.index, score, leadIn: u.leadIn, k };
     })
     .sort((a, b) => b.score - a.score || a.k - b.k)
     .map(({ index, score, leadIn }) => (leadIn === undefined ? { index, score } : { index, score, leadIn }));
+}
+
+interface Unit {
+  /** The passage quoted (index into the passages given). */
+  index: number;
+  /** The passages it stands for: itself, and the opening that leads into it. */
+  members: number[];
+  opening: boolean;
+  leadIn?: number;
+  held: Set<string>;
+  heading: Set<string>;
+  /** Its features weighted by ln((n+1)/df) over the article's units, to unit length. */
+  grams: Map<string, number>;
+}
+
+// What ranking needs of an article's passages depends only on their text: kept for the recent
+// articles, so a turn tokenises only the question.
+const preparedCache = new Map<string, { units: Unit[]; df: Map<string, number> }>();
+export const PREPARED_CACHE_SIZE = 2048;
+
+/** What ranking reads of an article's passages (cached; the in-memory index prepares it ahead). */
+export function preparePassages(title: string, passages: PassageEvidence[]): void {
+  prepared(title, passages);
+}
+
+function prepared(title: string, passages: PassageEvidence[]): { units: Unit[]; df: Map<string, number> } {
+  const key = `${title}\u0000${passages.map((p) => `${p.position}\u0001${p.searchText}\u0001${p.content}`).join('\u0002')}`;
+  const hit = preparedCache.get(key);
+  if (hit) return hit;
+  const value = prepare(title, passages);
+  if (preparedCache.size >= PREPARED_CACHE_SIZE) preparedCache.delete(preparedCache.keys().next().value as string);
+  preparedCache.set(key, value);
+  return value;
+}
+
+function prepare(title: string, passages: PassageEvidence[]): { units: Unit[]; df: Map<string, number> } {
+  const titleTerms = terms(title);
+  const titleSet = new Set(titleTerms);
+  const joinedTitle = titleTerms.join(' ');
+  const units = passages.map((p, index) => {
+    const h = headingOf(p.content);
+    return {
+      index,
+      members: [index],
+      opening: p.position === 0,
+      held: new Set(ownTerms(p, joinedTitle)),
+      heading: new Set((h ? terms(h) : []).filter((t) => !titleSet.has(t))),
+      grams: features(p.content),
+    } as Unit;
+  });
+  const [first, second] = units;
+  const opening = passages[0];
+  if (
+    first &&
+    second &&
+    opening &&
+    first.opening &&
+    headingOf(opening.content) === null &&
+    announcesWhatFollows(opening.content)
+  ) {
+    units.splice(0, 2, {
+      ...second,
+      members: [first.index, second.index],
+      opening: true,
+      leadIn: first.index,
+      held: new Set([...first.held, ...second.held]),
+      grams: sumGrams(first.grams, second.grams),
+    });
+  }
+  const n = units.length;
+  const df = new Map<string, number>();
+  for (const u of units) for (const k of u.grams.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+  for (const u of units) {
+    let norm = 0;
+    const weighted = new Map<string, number>();
+    for (const [k, v] of u.grams) {
+      const w = v * Math.log((n + 1) / (df.get(k) ?? 1));
+      weighted.set(k, w);
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [k, w] of weighted) weighted.set(k, w / norm);
+    u.grams = weighted;
+  }
+  return { units, df };
 }
 
 /**
@@ -136,47 +199,8 @@ function ownTerms(p: PassageEvidence, titleTerms: string): string[] {
   return terms(p.content);
 }
 
-function headingTerms(content: string): string[] {
-  const h = headingOf(content);
-  return h ? terms(h) : [];
-}
-
-// Features of a passage's text are the same every time it is ranked: kept for the recent ones.
-const gramCache = new Map<string, Map<string, number>>();
-const GRAM_CACHE_SIZE = 4096;
-
-function gramsOf(content: string): Map<string, number> {
-  const hit = gramCache.get(content);
-  if (hit) return hit;
-  const grams = features(content);
-  if (gramCache.size >= GRAM_CACHE_SIZE) gramCache.delete(gramCache.keys().next().value as string);
-  gramCache.set(content, grams);
-  return grams;
-}
-
 function sumGrams(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
   const out = new Map(a);
   for (const [k, v] of b) out.set(k, (out.get(k) ?? 0) + v);
   return out;
-}
-
-/** Cosine of the question's features with each passage's, each feature weighted by ln((n+1)/df) over the passages. */
-function textSimilarity(query: Map<string, number>, passages: Map<string, number>[]): number[] {
-  const n = passages.length;
-  const df = new Map<string, number>();
-  for (const p of passages) for (const k of p.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-  const idf = (k: string) => Math.log((n + 1) / (df.get(k) ?? 1));
-  let queryNorm = 0;
-  for (const [k, v] of query) queryNorm += (v * idf(k)) ** 2;
-  return passages.map((p) => {
-    let dot = 0;
-    let norm = 0;
-    for (const [k, v] of p) {
-      const w = idf(k);
-      norm += (v * w) ** 2;
-      const q = query.get(k);
-      if (q !== undefined) dot += q * v * w * w;
-    }
-    return queryNorm > 0 && norm > 0 ? dot / Math.sqrt(queryNorm * norm) : 0;
-  });
 }

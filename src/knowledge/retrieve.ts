@@ -4,7 +4,7 @@ import { terms } from '../text/tokenise.js';
 import type { ChunkKind } from './chunk.js';
 import { type Embedder, toVectorLiteral } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
-import type { LocalHashEmbedder } from './local-embedder.js';
+import { features, type LocalHashEmbedder } from './local-embedder.js';
 import { rankPassages } from './passage-rank.js';
 import { headingOf } from './sections.js';
 import { type ChunkHit, nearestChunks } from './vector-search.js';
@@ -307,6 +307,7 @@ export function retrieverOver(
       const meta = await source.articles(ids);
       const passages = await source.passages(vector, ids);
       const metaById = new Map(meta.map((m) => [m.id, m]));
+      const passageQuery = { terms: queryTerms, text: query, features: features(query) };
       return {
         query,
         lang,
@@ -321,7 +322,7 @@ export function retrieverOver(
             team: m.team,
             tags: m.tags,
             passages: rankedPassages(
-              { terms: queryTerms, text: query },
+              passageQuery,
               m.title,
               passages.filter((p) => p.article_id === r.articleId),
             ),
@@ -338,7 +339,7 @@ export function retrieverOver(
  * about the whole topic (see passage-rank.ts).
  */
 function rankedPassages(
-  query: { terms: string[]; text: string },
+  query: { terms: string[]; text: string; features: Map<string, number> },
   title: string,
   rows: PassageRow[],
 ): RetrievedPassage[] {

@@ -13,6 +13,7 @@ import { createLlmClient } from '../../src/bot/llm-client.js';
 import { modelAssists, orderOf } from '../../src/bot/model-assists.js';
 import type { Lang } from '../../src/text/language.js';
 import { silentLog, testConfig, testDeps } from '../helpers/backends.js';
+import { completion } from '../helpers/openai.js';
 
 const CHAT_URL = 'https://api.openai.com/v1/chat/completions';
 const MODEL = { OPENAI_API_KEY: 'test', EMBEDDER: 'local', CHAT_MODEL: 'gpt-test', LLM_MAX_RETRIES: '0' };
@@ -23,18 +24,6 @@ interface Call {
 }
 let calls: Call[] = [];
 let reply: (call: Call) => Response | Promise<Response>;
-
-const completion = (content: string) =>
-  HttpResponse.json({
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: 0,
-    model: 'gpt-test',
-    choices: [
-      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
-    ],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-  });
 
 const server = setupServer(
   http.post(CHAT_URL, async ({ request }) => {

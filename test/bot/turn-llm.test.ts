@@ -12,6 +12,7 @@ import { handoffNotice } from '../../src/bot/policy.js';
 import { createLogger } from '../../src/platform/log.js';
 import { trainedSentimentScorer } from '../../src/understanding/sentiment/trained.js';
 import { testDeps } from '../helpers/backends.js';
+import { completion } from '../helpers/openai.js';
 import { inboxWith, type TurnResult, turn } from '../helpers/turns.js';
 
 const CHAT_URL = 'https://api.openai.com/v1/chat/completions';
@@ -52,17 +53,6 @@ let calls: Call[] = [];
 let onAnswer: Reply;
 let onSentiment: Reply;
 
-const completion = (content: string) =>
-  HttpResponse.json({
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: 0,
-    model: 'gpt-test',
-    choices: [
-      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
-    ],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-  });
 const answerJson = (answer: string, citations: string[], answerable = true) =>
   completion(JSON.stringify({ answer, citations, answerable }));
 /**

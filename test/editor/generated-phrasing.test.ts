@@ -19,6 +19,7 @@ import { contentOf, getArticle } from '../../src/knowledge/articles.js';
 import type { Lang } from '../../src/text/language.js';
 import { PhrasingPage } from '../../src/web/editor/phrasing-page.js';
 import { silentLog, testConfig, testDeps } from '../helpers/backends.js';
+import { completion } from '../helpers/openai.js';
 
 const CHAT_URL = 'https://api.openai.com/v1/chat/completions';
 const MODEL = {
@@ -32,18 +33,6 @@ const MODEL = {
 const GULF = 'ينفع اشتري الشاشة واسدد بعدين؟';
 let calls: string[] = [];
 let reply: (user: string) => Response;
-
-const completion = (content: string) =>
-  HttpResponse.json({
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: 0,
-    model: 'gpt-test',
-    choices: [
-      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
-    ],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-  });
 
 /** A well-behaved model: one paraphrase per variety for each numbered question it was sent (the Gulf wording under test for the instalments article). */
 const paraphrasesOf = (user: string) => {

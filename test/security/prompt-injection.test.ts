@@ -21,6 +21,7 @@ import { renderMarkdown } from '../../src/text/markdown-html.js';
 import { normaliseForSearch } from '../../src/text/normalise.js';
 import { safeInline, safeMarkdown } from '../../src/text/safe-markdown.js';
 import { testDeps } from '../helpers/backends.js';
+import { completion } from '../helpers/openai.js';
 import { inboxWith } from '../helpers/turns.js';
 
 interface Attack {
@@ -127,17 +128,6 @@ function obey(payload: string, passage: string, variant: number): string {
   if (variant === 1) return `${sentences[0] ?? ''} ${payload}`;
   return [sentences[0] ?? '', payload, ...sentences.slice(1, 4)].join(' ');
 }
-
-const completion = (content: string) =>
-  HttpResponse.json({
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: 0,
-    model: 'gpt-test',
-    choices: [
-      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
-    ],
-  });
 
 function streamed(content: string): Response {
   const chunk = (delta: Record<string, unknown>, finish: string | null) =>

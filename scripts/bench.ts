@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createApiKey } from '../src/auth/api-keys.js';
+import { benchConfig } from '../src/bench/bench-config.js';
 import { type HttpTurns, httpTurns, postgresCpu, serveLoopback } from '../src/bench/http-turns.js';
 import { type IngestReport, ingest } from '../src/bench/ingest.js';
 import { describeMachine, type Machine } from '../src/bench/machine.js';
@@ -111,15 +112,7 @@ const words = (name: string, raw: string, allowed: string[]): Set<string> => {
 const only = words('only', values.only, ['database', 'index', 'service', 'peer']);
 const backends = words('backends', values.backends, ['pglite', 'postgres']);
 
-// The local embedder and the local answerer whatever the environment says: the bench measures
-// this service, not a remote model.
-const config = loadConfig({
-  ...process.env,
-  LOG_LEVEL: 'silent',
-  EMBEDDER: 'local',
-  OPENAI_API_KEY: '',
-  OPENAI_BASE_URL: '',
-});
+const config = benchConfig();
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 /** One state of the database: as ingested (no planner statistics), then after ANALYZE. */

@@ -6,16 +6,10 @@
 import pino from 'pino';
 import { buildService } from '../modules.js';
 import { compose } from '../platform/compose.js';
-import { loadConfig } from '../platform/config.js';
+import { benchConfig } from './bench-config.js';
 import { serveLoopback } from './http-turns.js';
 
-const config = loadConfig({
-  ...process.env,
-  LOG_LEVEL: 'silent',
-  EMBEDDER: 'local',
-  OPENAI_API_KEY: '',
-  OPENAI_BASE_URL: '',
-});
+const config = benchConfig();
 const service = await compose(config, pino({ level: 'silent' }), buildService({ print: () => {} }), {
   prefix: process.env.BENCH_PREFIX,
 });

@@ -3,6 +3,12 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import type { Db, Queryable } from './db.js';
 
 const YIELD_AFTER_MS = 20;
+
+// Postgres's default buffer pool (128 MB) is sized for a server beside other processes' caches;
+// PGlite allocates it inside its WebAssembly memory, which is never given back. Its pages are
+// still cached below it (the OS's page cache for a data folder, the in-memory file system for a
+// throw-away database), and retrieval reads the in-memory index, not the buffer pool.
+const SHARED_BUFFERS = '16MB';
 let heldSince = performance.now();
 
 /**
@@ -13,6 +19,7 @@ export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob
   const pg = await PGlite.create({
     dataDir: dataDir ?? 'memory://',
     extensions: { vector },
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');

@@ -92,7 +92,7 @@ function charGrams(word: string): string[] {
 }
 
 /** FNV-1a over UTF-16 units with a final avalanche, so the top bit is a fair sign. */
-function hash(s: string): number {
+export function hash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

@@ -58,6 +58,8 @@ interface Built {
 /** A value as a pgvector literal stores it: 6 significant digits, then float4. */
 const stored = (x: number) => (x === 0 || !Number.isFinite(x) ? 0 : Math.fround(Number(x.toPrecision(6))));
 
+const CHUNK_PAGE = 1000;
+
 // ts_rank_cd's weight of an unweighted (D) lexeme, as Postgres computes it: 1 / (1 / 0.1f).
 const COVER = 1 / (1 / Math.fround(0.1));
 
@@ -107,13 +109,19 @@ export async function buildMemoryIndex(
     'SELECT id, title, lang, team, tags, status FROM articles ORDER BY id',
   );
   // Every chunk: unknown terms are looked up over all of them, as the SQL does.
-  const rows = await db.query<Omit<IndexChunk, 'lexemes'> & { tsv: string }>(
-    `SELECT c.id::int AS id, c.article_id, c.kind, c.position, c.lang, c.content, c.search_text, c.content_hash,
-            c.tsv::text AS tsv, EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = c.content_hash AND e.model = $1) AS embedded
-     FROM chunks c ORDER BY c.id`,
-    [model.model],
-  );
-  const chunks = rows.map(({ tsv, ...c }): IndexChunk => ({ ...c, lexemes: parseTsVector(tsv) }));
+  // In pages, for the same reason as the intents' weights.
+  const chunks: IndexChunk[] = [];
+  for (let after = 0; ; ) {
+    const page = await db.query<Omit<IndexChunk, 'lexemes'> & { tsv: string }>(
+      `SELECT c.id::int AS id, c.article_id, c.kind, c.position, c.lang, c.content, c.search_text, c.content_hash,
+              c.tsv::text AS tsv, EXISTS (SELECT 1 FROM embeddings e WHERE e.content_hash = c.content_hash AND e.model = $1) AS embedded
+       FROM chunks c WHERE c.id > $2 ORDER BY c.id LIMIT ${CHUNK_PAGE}`,
+      [model.model, after],
+    );
+    for (const { tsv, ...c } of page) chunks.push({ ...c, lexemes: parseTsVector(tsv) });
+    if (page.length < CHUNK_PAGE) break;
+    after = (page.at(-1) as { id: number }).id;
+  }
   const idfRow = embedder.lexical ? await loadIdf(db, model.model) : undefined;
   const index = await indexFromRows(
     {
@@ -352,30 +360,29 @@ function sparseOf(dense: number[]): { index: Int32Array; value: Float32Array } {
 
 async function loadIntents(db: Queryable, embedder: LocalHashEmbedder): Promise<IndexIntents> {
   const D = embedder.dims;
-  const rows: { article_id: string; bias: number; weights: string }[] = [];
-  // In pages: a thousand articles' weights as text are a few hundred megabytes at once.
+  const classes: string[] = [];
+  const biases: number[] = [];
+  const vectors: Float32Array[] = [];
+  // In pages, each parsed before the next is read: a thousand articles' weights as text are a
+  // few hundred megabytes, and what PGlite allocates for one result it keeps for good.
   for (let after = ''; ; ) {
     const page = await db.query<{ article_id: string; bias: number; weights: string }>(
       `SELECT article_id, bias, weights::text AS weights FROM article_intents
        WHERE model = $1 AND article_id > $2 ORDER BY article_id LIMIT 64`,
       [embedder.model, after],
     );
-    rows.push(...page);
+    for (const r of page) {
+      classes.push(r.article_id);
+      biases.push(Math.fround(Number(r.bias)));
+      vectors.push(Float32Array.from(parseVector(r.weights)));
+    }
     if (page.length < 64) break;
     after = (page.at(-1) as { article_id: string }).article_id;
   }
-  const C = rows.length;
+  const C = classes.length;
   const weights = new Float32Array(D * C);
-  const bias = new Float64Array(C);
-  const classes: string[] = [];
-  for (const [c, r] of rows.entries()) {
-    classes.push(r.article_id);
-    bias[c] = Math.fround(Number(r.bias));
-    const w = parseVector(r.weights);
-    for (let f = 0; f < D; f++) weights[f * C + c] = w[f] as number;
-    r.weights = '';
-  }
-  return { classes, weights, bias, dims: D };
+  for (const [c, w] of vectors.entries()) for (let f = 0; f < D; f++) weights[f * C + c] = w[f] as number;
+  return { classes, weights, bias: Float64Array.from(biases), dims: D };
 }
 
 /** Keeps the `limit` best of a stream of (key, tie) pairs: smaller key first, then smaller tie. */

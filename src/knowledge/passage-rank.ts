@@ -1,5 +1,5 @@
 import { terms } from '../text/tokenise.js';
-import { features } from './local-embedder.js';
+import { features, hash } from './local-embedder.js';
 import { announcesWhatFollows, headingOf } from './sections.js';
 
 /** One passage of an article as ranking sees it. */
@@ -73,13 +73,15 @@ export function rankPassages(
   }
   const total = [...weight.values()].reduce((a, b) => a + b, 0);
   // The question's features weighted like the passages' (see prepare): a cosine over its own features.
-  const idf = (k: string) => Math.log((n + 1) / (df.get(k) ?? 1));
+  const q = compact(query.features ?? features(query.text));
   let queryNorm = 0;
-  const q: [string, number][] = [];
-  for (const [k, v] of query.features ?? features(query.text)) {
-    const w = v * idf(k);
+  for (let i = 0, j = 0; i < q.ids.length; i++) {
+    const id = q.ids[i] as number;
+    while (j < df.ids.length && (df.ids[j] as number) < id) j++;
+    const count = j < df.ids.length && df.ids[j] === id ? (df.weights[j] as number) : 1;
+    const w = (q.weights[i] as number) * Math.log((n + 1) / count);
+    q.weights[i] = w;
     queryNorm += w * w;
-    q.push([k, w]);
   }
   queryNorm = Math.sqrt(queryNorm);
 
@@ -92,8 +94,7 @@ export function rankPassages(
         if (u.heading.has(t)) inHeading += w;
       }
       const lexical = total > 0 ? (tuning.termWeight * inBody + tuning.headingWeight * inHeading) / total : 0;
-      let dot = 0;
-      for (const [f, w] of q) dot += w * (u.grams.get(f) ?? 0);
+      const dot = dotOf(q, u.grams);
       const text = queryNorm > 0 ? dot / queryNorm : 0;
       const similarity = Math.max(...u.members.map((m) => passages[m]?.similarity ?? 0));
       const score = similarity * (u.opening ? tuning.leadPrior : 1) + lexical + tuning.textWeight * text;
@@ -113,12 +114,40 @@ interface Unit {
   held: Set<string>;
   heading: Set<string>;
   /** Its features weighted by ln((n+1)/df) over the article's units, to unit length. */
-  grams: Map<string, number>;
+  grams: Grams;
+}
+
+/**
+ * Features as sorted 32-bit hashes and their values: a cached article costs a few kilobytes
+ * instead of a Map of n-gram strings per passage (hundreds of megabytes over a 10k-chunk
+ * knowledge base). Two features of one article sharing a hash is a chance of about 1 in 10^4.
+ */
+interface Grams {
+  ids: Uint32Array;
+  weights: Float64Array;
+}
+
+function compact(m: Map<string, number>): Grams {
+  const entries = [...m].map(([k, v]) => [hash(k), v] as const).sort((a, b) => a[0] - b[0]);
+  return { ids: Uint32Array.from(entries, (e) => e[0]), weights: Float64Array.from(entries, (e) => e[1]) };
+}
+
+/** Sum over the features both hold (merge of two sorted lists; a repeated hash meets each of the other's). */
+function dotOf(a: Grams, b: Grams): number {
+  let dot = 0;
+  let j = 0;
+  for (let i = 0; i < a.ids.length; i++) {
+    const id = a.ids[i] as number;
+    while (j < b.ids.length && (b.ids[j] as number) < id) j++;
+    for (let k = j; k < b.ids.length && b.ids[k] === id; k++)
+      dot += (a.weights[i] as number) * (b.weights[k] as number);
+  }
+  return dot;
 }
 
 // What ranking needs of an article's passages depends only on their text: kept for the recent
 // articles, so a turn tokenises only the question.
-const preparedCache = new Map<string, { units: Unit[]; df: Map<string, number> }>();
+const preparedCache = new Map<string, Prepared>();
 export const PREPARED_CACHE_SIZE = 2048;
 
 /** What ranking reads of an article's passages (cached; the in-memory index prepares it ahead). */
@@ -126,7 +155,13 @@ export function preparePassages(title: string, passages: PassageEvidence[]): voi
   prepared(title, passages);
 }
 
-function prepared(title: string, passages: PassageEvidence[]): { units: Unit[]; df: Map<string, number> } {
+/** An article's units, and in how many of them each feature occurs (`weights` holds the counts). */
+interface Prepared {
+  units: Unit[];
+  df: Grams;
+}
+
+function prepared(title: string, passages: PassageEvidence[]): Prepared {
   const key = `${title}\u0000${passages.map((p) => `${p.position}\u0001${p.searchText}\u0001${p.content}`).join('\u0002')}`;
   const hit = preparedCache.get(key);
   if (hit) return hit;
@@ -136,11 +171,12 @@ function prepared(title: string, passages: PassageEvidence[]): { units: Unit[]; 
   return value;
 }
 
-function prepare(title: string, passages: PassageEvidence[]): { units: Unit[]; df: Map<string, number> } {
+function prepare(title: string, passages: PassageEvidence[]): Prepared {
   const titleTerms = terms(title);
   const titleSet = new Set(titleTerms);
   const joinedTitle = titleTerms.join(' ');
-  const units = passages.map((p, index) => {
+  type Draft = Omit<Unit, 'grams'> & { grams: Map<string, number> };
+  const drafts = passages.map((p, index): Draft => {
     const h = headingOf(p.content);
     return {
       index,
@@ -149,9 +185,9 @@ function prepare(title: string, passages: PassageEvidence[]): { units: Unit[]; d
       held: new Set(ownTerms(p, joinedTitle)),
       heading: new Set((h ? terms(h) : []).filter((t) => !titleSet.has(t))),
       grams: features(p.content),
-    } as Unit;
+    };
   });
-  const [first, second] = units;
+  const [first, second] = drafts;
   const opening = passages[0];
   if (
     first &&
@@ -161,7 +197,7 @@ function prepare(title: string, passages: PassageEvidence[]): { units: Unit[]; d
     headingOf(opening.content) === null &&
     announcesWhatFollows(opening.content)
   ) {
-    units.splice(0, 2, {
+    drafts.splice(0, 2, {
       ...second,
       members: [first.index, second.index],
       opening: true,
@@ -170,10 +206,10 @@ function prepare(title: string, passages: PassageEvidence[]): { units: Unit[]; d
       grams: sumGrams(first.grams, second.grams),
     });
   }
-  const n = units.length;
+  const n = drafts.length;
   const df = new Map<string, number>();
-  for (const u of units) for (const k of u.grams.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-  for (const u of units) {
+  for (const u of drafts) for (const k of u.grams.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+  const units = drafts.map((u): Unit => {
     let norm = 0;
     const weighted = new Map<string, number>();
     for (const [k, v] of u.grams) {
@@ -183,9 +219,9 @@ function prepare(title: string, passages: PassageEvidence[]): { units: Unit[]; d
     }
     norm = Math.sqrt(norm) || 1;
     for (const [k, w] of weighted) weighted.set(k, w / norm);
-    u.grams = weighted;
-  }
-  return { units, df };
+    return { ...u, grams: compact(weighted) };
+  });
+  return { units, df: compact(df) };
 }
 
 /**

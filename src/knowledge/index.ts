@@ -41,8 +41,16 @@ export function knowledgeModule(
         );
         await enqueueJob(jobs, reindexJob, {}, { jobId: jobIdFor('reindex', kb.embedder.model) });
       }
+      // Asking for a retriever starts the in-memory index's build in the background, so the
+      // first customers' turns do not fall back to the database while it is built.
+      await kb.retriever().catch(() => {
+        // Retrieval waits for a reindex: the build starts with the first turn after it.
+      });
     },
-    stop: () => folder.stop(),
+    async stop() {
+      await folder.stop();
+      await kb.settled();
+    },
     // Articles still missing leave the service degraded, not unready: it answers what it has and
     // hands the rest to people, where a 503 would take it out of the load balancer altogether.
     readiness() {
@@ -52,6 +60,7 @@ export function knowledgeModule(
         essential: false,
         ...status,
         badFiles: badFiles.map((f) => f.file),
+        index: kb.indexStatus(),
       };
     },
   };

@@ -205,6 +205,24 @@ export function knowledgeBase(db: Db, embedder: Embedder, options: { memoryIndex
       return memory.index.stats;
     },
 
+    /** Where the in-memory index stands (for /readyz): the database answers while it is not ready. */
+    indexStatus(): { state: 'ready' | 'building' | 'stale' | 'off'; articles?: number; chunks?: number; buildMs?: number } {
+      if (!useMemory || !embedder.lexical) return { state: 'off' };
+      if (memory?.generation === generation)
+        return {
+          state: 'ready',
+          articles: memory.index.stats.articles,
+          chunks: memory.index.stats.chunks,
+          buildMs: memory.index.stats.ms,
+        };
+      return { state: building ? 'building' : 'stale' };
+    },
+
+    /** Resolves once no index build is running (shutdown waits for it before the database closes). */
+    async settled(): Promise<void> {
+      await building?.catch(() => {});
+    },
+
     /** Another process changed the index (an outbox event): the next retrieval reads anew. */
     indexChanged() {
       changed();

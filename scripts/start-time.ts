@@ -1,17 +1,29 @@
 /**
- * npm run --silent start-time [-- --json] — how long a newcomer waits: the first start of the
+ * npm run --silent start-time [-- --json] [--articles N] — how long a newcomer waits: the first start of the
  * sample knowledge base on an empty data folder (embedded default) until /readyz is 200, a second
  * start on the same folder, and `npm run chat` until its prompt, with the folder free and while
  * the service owns it (first launch builds the cached snapshot, the next uses it). Real processes
  * (node + tsx, as `npm start` runs them, without npm's own start-up); loopback only.
+ * Each start also reports the process's memory (rss) once the in-memory index is built.
+ * `--articles N` starts on a synthetic knowledge base of N articles built from the sample
+ * (the bench's, seed 1; 1,180 articles make about 12,500 chunks) instead, without `npm run chat`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { syntheticKnowledgeBase } from '../src/bench/synthetic.js';
+import { readFolder, writeFolder } from '../src/knowledge/folder.js';
 
-const json = process.argv.includes('--json');
+const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, articles: { type: 'string' } } });
+const json = values.json;
+const articles = values.articles === undefined ? undefined : Number(values.articles);
+if (articles !== undefined && !(Number.isInteger(articles) && articles > 0)) {
+  process.stderr.write('start-time: --articles takes a whole number of articles, e.g. --articles 1180\n');
+  process.exit(2);
+}
 const say = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
@@ -78,25 +90,54 @@ async function stop(child: ChildProcess) {
   await gone;
 }
 
-/** Starts the server on `dir`; resolves with the seconds until /readyz answered 200. */
-async function startServer(dir: string) {
+/** Resident memory of a process in MB (Linux), as `ps` shows it. */
+function rssMb(child: ChildProcess): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? Number.NaN : Number(kb) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Starts the server on `dir`; resolves with the seconds until /readyz answered 200, then its
+ * memory once the in-memory index is built (with how many chunks).
+ */
+async function startServer(dir: string, env: Record<string, string>) {
   const port = await freePort();
   const t0 = performance.now();
-  const server = run('src/main.ts', { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1' });
+  const server = run('src/main.ts', { DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', ...env });
   let firstOutput: number | undefined;
   server.child.stderr?.once('data', () => {
     firstOutput = performance.now() - t0;
   });
-  await until('the server to be ready', async () => {
-    if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output()}`);
+  const readyz = async () => {
     try {
-      return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const body = (await res.json()) as { checks?: { knowledge?: { index?: { state: string; chunks?: number } } } };
+      return { status: res.status, index: body.checks?.knowledge?.index };
     } catch {
-      return false;
+      return undefined;
     }
+  };
+  const exited = () => {
+    if (server.child.exitCode !== null) throw new Error(`the server exited:\n${server.output()}`);
+  };
+  await until('the server to be ready', async () => {
+    exited();
+    return (await readyz())?.status === 200;
   });
   const seconds = (performance.now() - t0) / 1000;
-  return { server, seconds, cpu: cpuSeconds(server.child), silentFor: (firstOutput ?? seconds * 1000) / 1000 };
+  const cpu = cpuSeconds(server.child);
+  let chunks = 0;
+  await until('the in-memory index', async () => {
+    exited();
+    const index = (await readyz())?.index;
+    chunks = index?.chunks ?? 0;
+    return index?.state === 'ready' || index?.state === 'off';
+  });
+  return { server, seconds, cpu, silentFor: (firstOutput ?? seconds * 1000) / 1000, rss: rssMb(server.child), chunks };
 }
 
 /** Launches `npm run chat`'s script; the seconds until its prompt. */
@@ -118,23 +159,43 @@ async function chat(dir: string): Promise<{ seconds: number; cpu: number }> {
 const dir = mkdtempSync(join(tmpdir(), 'sanad-start-'));
 const figures: Record<string, number> = {};
 try {
-  const line = (what: string, f: { seconds: number; cpu: number }, key: string) => {
+  const env: Record<string, string> = {};
+  let what = '58-article sample';
+  if (articles !== undefined) {
+    const sample = await readFolder('knowledge-base');
+    await writeFolder(
+      join(dir, 'kb'),
+      syntheticKnowledgeBase(
+        sample.articles.map((a) => a.article),
+        articles,
+        1,
+      ),
+    );
+    env.KNOWLEDGE_BASE_DIR = join(dir, 'kb');
+    what = `${articles} synthetic articles`;
+  }
+  const line = (label: string, f: { seconds: number; cpu: number; rss?: number; chunks?: number }, key: string) => {
     figures[`${key}_s`] = f.seconds;
     figures[`${key}_cpu_s`] = f.cpu;
-    say(`${what.padEnd(52)} ${f.seconds.toFixed(1).padStart(5)} s  (CPU ${f.cpu.toFixed(1)} s)`);
+    const memory = f.rss === undefined ? '' : `  rss ${Math.round(f.rss)} MB with a ${f.chunks}-chunk index`;
+    if (f.rss !== undefined) figures[`${key}_rss_mb`] = f.rss;
+    say(`${label.padEnd(52)} ${f.seconds.toFixed(1).padStart(5)} s  (CPU ${f.cpu.toFixed(1)} s)${memory}`);
   };
   say(`${''.padEnd(52)} wall time  (CPU time of the process)`);
-  const first = await startServer(join(dir, 'data'));
-  line('first start, empty folder, 58-article sample: ready', first, 'first_start');
+  const first = await startServer(join(dir, 'data'), env);
+  line(`first start, empty folder, ${what}: ready`, first, 'first_start');
   figures.first_start_silent_s = first.silentFor;
   await stop(first.server.child);
-  const second = await startServer(join(dir, 'data'));
+  const second = await startServer(join(dir, 'data'), env);
   line('second start, same folder: ready', second, 'second_start');
-  // The service owns the folder now: chat builds its snapshot once, then starts from it.
-  line('npm run chat, service running, first launch: prompt', await chat(join(dir, 'data')), 'chat_first_copy');
-  line('npm run chat, service running, snapshot: prompt', await chat(join(dir, 'data')), 'chat_snapshot');
+  if (articles === undefined) {
+    // The service owns the folder now: chat builds its snapshot once, then starts from it.
+    line('npm run chat, service running, first launch: prompt', await chat(join(dir, 'data')), 'chat_first_copy');
+    line('npm run chat, service running, snapshot: prompt', await chat(join(dir, 'data')), 'chat_snapshot');
+  }
   await stop(second.server.child);
-  line('npm run chat, service stopped, its folder: prompt', await chat(join(dir, 'data')), 'chat_own_folder');
+  if (articles === undefined)
+    line('npm run chat, service stopped, its folder: prompt', await chat(join(dir, 'data')), 'chat_own_folder');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,3 +1,4 @@
+import { answerThreshold } from '../bot/confidence.js';
 import type { Platform } from '../platform/module.js';
 import { containedConversations } from './containment.js';
 import { handoffCsv } from './csv.js';
@@ -33,7 +34,8 @@ export function reports(platform: Pick<Platform, 'db' | 'config'>) {
         ...page,
         idleBefore: new Date(now.getTime() - config.CONTAINMENT_IDLE_MINUTES * 60_000),
       }),
-    threshold: (scope: ReportScope) => thresholdView(db, scope, config.ANSWER_THRESHOLD),
+    threshold: (scope: ReportScope) =>
+      thresholdView(db, scope, { ar: answerThreshold(config, 'ar'), en: answerThreshold(config, 'en') }),
     alerts: (scope: ReportScope) => recentAlerts(db, scope.from),
   };
 }

@@ -158,7 +158,8 @@ export function reportRoutes(service: Reports) {
       method: 'get',
       path: '/v1/reports/threshold',
       tags: TAGS,
-      summary: 'Answered precision against coverage from judged answers, with ANSWER_THRESHOLD in force',
+      summary:
+        'Answered precision against coverage from judged answers, with the threshold in force (per language: lang)',
       request: { query: scopeQuery },
       responses: { 200: jsonResponse(loose, 'The curve') },
     }),

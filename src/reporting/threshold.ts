@@ -15,8 +15,10 @@ export interface ThresholdPoint {
 }
 
 export interface ThresholdView {
-  /** ANSWER_THRESHOLD in force. */
+  /** The threshold in force for the scope's language (English's when the scope has none). */
   current: number;
+  /** The threshold in force for each customer language (they differ with per-language target precisions). */
+  inForce: { ar: number; en: number };
   judged: number;
   correct: number;
   points: ThresholdPoint[];
@@ -31,8 +33,13 @@ const STEPS = Array.from({ length: 14 }, (_, i) => Number((0.3 + i * 0.05).toFix
  * threshold in force the bot gave no answers to judge, so there the view counts the low-confidence
  * hand-offs a lower threshold would have answered instead.
  */
-export async function thresholdView(db: Queryable, scope: ReportScope, current: number): Promise<ThresholdView> {
-  const thresholds = [...new Set([...STEPS, current])].sort((a, b) => a - b);
+export async function thresholdView(
+  db: Queryable,
+  scope: ReportScope,
+  inForce: ThresholdView['inForce'],
+): Promise<ThresholdView> {
+  const current = inForce[scope.lang ?? 'en'];
+  const thresholds = [...new Set([...STEPS, current, inForce.ar, inForce.en])].sort((a, b) => a - b);
   const params: unknown[] = [scope.from.toISOString(), scope.to.toISOString()];
   const filters = conversationFilters(scope, params);
   params.push(`{${thresholds.join(',')}}`);
@@ -83,6 +90,7 @@ export async function thresholdView(db: Queryable, scope: ReportScope, current: 
   const judged = rows[0]?.judged ?? 0;
   return {
     current,
+    inForce,
     judged,
     correct: rows[0]?.judged_correct ?? 0,
     points: rows.map((r) => ({

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff } from '../../src/auth/staff.js';
+import { answerThreshold } from '../../src/bot/confidence.js';
 import { testDeps } from '../helpers/backends.js';
 import { browserAvailable, browserPages, type Served, screenshot, serveApp } from '../helpers/browser.js';
 import { at, seedContact, seedConversation } from '../reporting/seed.js';
@@ -28,7 +29,8 @@ describe.skipIf(!browserAvailable)(
     const pages = browserPages(STEP_MS);
 
     beforeAll(async () => {
-      deps = await testDeps();
+      // Per-language target precisions: the threshold view names each language's threshold.
+      deps = await testDeps({ config: { ANSWER_TARGET_PRECISION_AR: '0.8', ANSWER_TARGET_PRECISION_EN: '0.9' } });
       await seedWorld(deps.db);
       // One more hand-off whose question carries markup a customer typed.
       const contact = await seedContact(deps.db, 'widget');
@@ -147,7 +149,13 @@ describe.skipIf(!browserAvailable)(
       const bar = chart.locator('rect').first();
       expect(((await label.boundingBox())?.x ?? 0) > ((await bar.boundingBox())?.x ?? 0)).toBe(true);
       expect(await page.locator('#threshold-title').textContent()).toBe('حد الثقة');
-      expect(await page.locator('body').textContent()).toContain('0.60 (الحالي)');
+      const inForce = { ar: answerThreshold(deps.config, 'ar'), en: answerThreshold(deps.config, 'en') };
+      expect(inForce.ar).not.toBe(inForce.en);
+      // Without a language filter the curve marks English's; the line below names both.
+      expect(await page.locator('body').textContent()).toContain(`${inForce.en.toFixed(2)} (الحالي)`);
+      expect(await page.getByTestId('threshold-by-language').textContent()).toContain(
+        `العربية ${inForce.ar.toFixed(2)}، الإنجليزية ${inForce.en.toFixed(2)}`,
+      );
       await screenshot(page, 'supervisor-ar-kpis');
 
       // The containment audit lists the three counted conversations.

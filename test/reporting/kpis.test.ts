@@ -3,6 +3,7 @@
  * the seed: 7 conversations count (C1–C7). Runs on PGlite, and on Postgres with DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerThreshold } from '../../src/bot/confidence.js';
 import { reports } from '../../src/reporting/index.js';
 import { testDeps } from '../helpers/backends.js';
 import { type App, call, keysByRole } from '../helpers/http.js';
@@ -159,6 +160,7 @@ describe('confidence threshold view', () => {
     // Judged: C1 0.8 ✓ (helpful), C2 0.7 ✗ (not helpful, then a hand-off), C4 0.9 ✗, C7 0.85 ✓;
     // C5 0.65 nobody judged.
     expect(view.current).toBe(0.6);
+    expect(view.inForce).toEqual({ ar: 0.6, en: 0.6 });
     expect(view.judged).toBe(4);
     expect(view.correct).toBe(2);
     const at = (t: number) => view.points.find((p: { threshold: number }) => Math.abs(p.threshold - t) < 1e-9);
@@ -171,6 +173,22 @@ describe('confidence threshold view', () => {
     // C4's low-confidence hand-off (0.4) is what a threshold of 0.4 would have answered instead.
     expect(at(0.4).handoffsAnswered).toBe(1);
     expect(at(0.45).handoffsAnswered).toBe(0);
+  });
+});
+
+describe('the threshold in force per language', () => {
+  it('marks each language its own threshold when target precisions differ', async () => {
+    const config = { ...deps.config, ANSWER_TARGET_PRECISION_EN: 0.9, ANSWER_TARGET_PRECISION_AR: 0.8 };
+    const service = reports({ db: deps.db, config });
+    const inForce = { ar: answerThreshold(config, 'ar'), en: answerThreshold(config, 'en') };
+    expect(inForce.ar).not.toBe(inForce.en);
+    const all = await service.threshold(scope);
+    expect(all.inForce).toEqual(inForce);
+    expect(all.current).toBe(inForce.en);
+    const arabic = await service.threshold({ ...scope, lang: 'ar' });
+    expect(arabic.current).toBe(inForce.ar);
+    // The curve has a point at each threshold in force, so its precision there can be read.
+    expect(arabic.points.some((p) => p.threshold === inForce.ar)).toBe(true);
   });
 });
 

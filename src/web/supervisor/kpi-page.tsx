@@ -143,6 +143,11 @@ function Threshold(props: { view: ThresholdView; t: Strings; f: Formatters; rtl:
     <section class="card" aria-labelledby="threshold-title">
       <h2 id="threshold-title">{t.threshold}</h2>
       <p class="muted">{t.thresholdHint}</p>
+      {view.inForce.ar !== view.inForce.en && (
+        <p class="muted" data-testid="threshold-by-language">
+          {t.thresholdByLanguage(view.inForce.ar.toFixed(2), view.inForce.en.toFixed(2))}
+        </p>
+      )}
       <p class="muted">
         <span class="pill swatch precision">{t.precision}</span> <span class="pill swatch coverage">{t.coverage}</span>{' '}
         {`${f.int(view.judged)} ${t.judged}`}

@@ -103,6 +103,8 @@ const ar = {
   answers: 'إجابات',
   articles: 'المقالات',
   of: (part: string, whole: string) => `${part} من ${whole}`,
+  thresholdByLanguage: (ar: string, en: string) =>
+    `الحد المعمول به حسب لغة العميل: العربية ${ar}، الإنجليزية ${en}. صفِّ حسب اللغة لترى حد لغة واحدة على المنحنى.`,
   score: 'الدرجة',
   similarity: 'التشابه',
   statuses: {
@@ -230,6 +232,8 @@ const en: Strings = {
   answers: 'answers',
   articles: 'Articles',
   of: (part: string, whole: string) => `${part} of ${whole}`,
+  thresholdByLanguage: (ar: string, en: string) =>
+    `In force by the customer's language: Arabic ${ar}, English ${en}. Filter by language to see one language's threshold on the curve.`,
   score: 'Score',
   similarity: 'Similarity',
   statuses: {

@@ -206,7 +206,12 @@ export function knowledgeBase(db: Db, embedder: Embedder, options: { memoryIndex
     },
 
     /** Where the in-memory index stands (for /readyz): the database answers while it is not ready. */
-    indexStatus(): { state: 'ready' | 'building' | 'stale' | 'off'; articles?: number; chunks?: number; buildMs?: number } {
+    indexStatus(): {
+      state: 'ready' | 'building' | 'stale' | 'off';
+      articles?: number;
+      chunks?: number;
+      buildMs?: number;
+    } {
       if (!useMemory || !embedder.lexical) return { state: 'off' };
       if (memory?.generation === generation)
         return {

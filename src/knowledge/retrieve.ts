@@ -1,6 +1,9 @@
 import type { Db } from '../platform/db/db.js';
+import { withoutClitics } from '../text/clitics.js';
 import { detectLanguage, type Lang } from '../text/language.js';
-import { terms } from '../text/tokenise.js';
+import { normaliseForSearch } from '../text/normalise.js';
+import { isStopword } from '../text/stopwords.js';
+import { stem, terms, tokenise } from '../text/tokenise.js';
 import type { ChunkKind } from './chunk.js';
 import { type Embedder, toVectorLiteral } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
@@ -239,16 +242,41 @@ export function retrieverOver(
     return new Map(rows.map((r, i) => [r.article_id, (exp[i] as number) / sum]));
   }
 
+  /**
+   * The query as retrieval reads it, its terms, and those the knowledge base has nowhere. An
+   * Arabic word it does not know is read without its clitics when the knowledge base knows
+   * that (ببطاقتي → بطاقتي, بحكيلي → بحكي): the light stemmer cannot cut a leading ب or ل
+   * itself, since as many words begin with one (بطاقة).
+   */
+  async function searchable(query: string): Promise<{ text: string; queryTerms: string[]; unknownTerms: string[] }> {
+    const queryTerms = [...new Set(terms(query))];
+    const unknownTerms = queryTerms.length ? await source.unknownTerms(queryTerms) : [];
+    if (unknownTerms.length === 0) return { text: query, queryTerms, unknownTerms };
+    const unknown = new Set(unknownTerms);
+    const cuts = new Map<string, string>();
+    for (const word of tokenise(query)) {
+      const cut = !isStopword(word) && unknown.has(stem(word)) ? withoutClitics(word) : undefined;
+      if (cut !== undefined && !isStopword(cut)) cuts.set(word, cut);
+    }
+    if (cuts.size === 0) return { text: query, queryTerms, unknownTerms };
+    const stillUnknown = new Set(await source.unknownTerms([...new Set([...cuts.values()].map(stem))]));
+    for (const [word, cut] of cuts) if (stillUnknown.has(stem(cut))) cuts.delete(word);
+    if (cuts.size === 0) return { text: query, queryTerms, unknownTerms };
+    const text = normaliseForSearch(query).replace(/[\p{L}\p{M}]+/gu, (w) => cuts.get(w) ?? w);
+    const rewritten = [...new Set(terms(text))];
+    return { text, queryTerms: rewritten, unknownTerms: await source.unknownTerms(rewritten) };
+  }
+
   return {
     async retrieve(query, options = {}) {
       const lang = options.lang ?? detectLanguage(query).lang;
-      const queryTerms = [...new Set(terms(query))];
+      const { text, queryTerms, unknownTerms } = await searchable(query);
       const limit = options.limit ?? 5;
       const filter: SourceFilter = {
         lang: options.lang ?? null,
         tags: options.tags?.length ? options.tags : null,
       };
-      const vector = await queryVector(query);
+      const vector = await queryVector(text);
       // No word to search for ("?", "👍"): every similarity would be undefined (a zero vector).
       if (!vector.some((x) => x !== 0)) return { query, lang, queryTerms, unknownTerms: [], articles: [] };
 
@@ -272,7 +300,7 @@ export function retrieverOver(
         } else chunks.set(h.id, { ...h, rank: Number(h.rank), fused: add });
       });
 
-      const intents = await intentScores(query, filter);
+      const intents = await intentScores(text, filter);
       const byArticle = new Map<string, (Candidate & { fused: number })[]>();
       for (const c of chunks.values()) {
         const list = byArticle.get(c.article_id) ?? [];
@@ -300,14 +328,13 @@ export function retrieverOver(
         })
         .sort((a, b) => b.score - a.score)
         .slice(0, limit);
-      const unknownTerms = queryTerms.length ? await source.unknownTerms(queryTerms) : [];
       if (ranked.length === 0) return { query, lang, queryTerms, unknownTerms, articles: [] };
 
       const ids = ranked.map((r) => r.articleId);
       const meta = await source.articles(ids);
       const passages = await source.passages(vector, ids);
       const metaById = new Map(meta.map((m) => [m.id, m]));
-      const passageQuery = { terms: queryTerms, text: query, features: features(query) };
+      const passageQuery = { terms: queryTerms, text, features: features(text) };
       return {
         query,
         lang,

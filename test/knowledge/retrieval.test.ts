@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeModel, setActiveModel } from '../../src/knowledge/embedding-store.js';
 import { knowledgeBase, RetrievalUnavailableError } from '../../src/knowledge/knowledge-base.js';
 import { LocalHashEmbedder } from '../../src/knowledge/local-embedder.js';
+import { terms } from '../../src/text/tokenise.js';
 import { testDeps } from '../helpers/backends.js';
 
 const KB_DIR = fileURLToPath(new URL('../../knowledge-base', import.meta.url));
@@ -64,6 +65,17 @@ describe('retrieval on the sample knowledge base', () => {
     );
     expect(await best('كم رسوم التوصيل؟', 'delivery-fees-ar')).toMatch(/^تعتمد رسوم التوصيل/);
     expect(await best('هل فيه رسوم إضافية للدفع عند الاستلام؟', 'delivery-fees-ar')).toMatch(/## رسوم أخرى/);
+  });
+
+  it('reads an Arabic word the knowledge base knows only without its clitics, and leaves the words it knows', async () => {
+    const retriever = await deps.kb.retriever();
+    // لشحنتي ("for my shipment"): the light stemmer keeps the ل, so alone it matches nothing.
+    const cut = await retriever.retrieve('وين لشحنتي', { lang: 'ar' });
+    expect(cut.unknownTerms).toEqual([]);
+    expect(cut.queryTerms).toEqual(terms('شحنة'));
+    // بطاقة begins with ب too, but the knowledge base knows it as it is.
+    const kept = await retriever.retrieve('بطاقة', { lang: 'ar' });
+    expect(kept.queryTerms).toEqual(terms('بطاقة'));
   });
 
   it('the two questions of the brief are top-1, with passages from the article', async () => {

@@ -2,6 +2,7 @@ import type { Db } from '../platform/db/db.js';
 import { withoutClitics } from '../text/clitics.js';
 import { detectLanguage, type Lang } from '../text/language.js';
 import { normaliseForSearch } from '../text/normalise.js';
+import { oneEditAway } from '../text/spelling.js';
 import { isStopword } from '../text/stopwords.js';
 import { stem, terms, tokenise } from '../text/tokenise.js';
 import type { ChunkKind } from './chunk.js';
@@ -246,7 +247,8 @@ export function retrieverOver(
    * The query as retrieval reads it, its terms, and those the knowledge base has nowhere. An
    * Arabic word it does not know is read without its clitics when the knowledge base knows
    * that (ببطاقتي → بطاقتي, بحكيلي → بحكي): the light stemmer cannot cut a leading ب or ل
-   * itself, since as many words begin with one (بطاقة).
+   * itself, since as many words begin with one (بطاقة). Failing that, a Latin word one typing
+   * slip from exactly one term the knowledge base knows is read as that word ("refnud" → refund).
    */
   async function searchable(query: string): Promise<{ text: string; queryTerms: string[]; unknownTerms: string[] }> {
     const queryTerms = [...new Set(terms(query))];
@@ -255,8 +257,13 @@ export function retrieverOver(
     const unknown = new Set(unknownTerms);
     const cuts = new Map<string, string>();
     for (const word of tokenise(query)) {
-      const cut = !isStopword(word) && unknown.has(stem(word)) ? withoutClitics(word) : undefined;
+      if (isStopword(word) || !unknown.has(stem(word))) continue;
+      const cut = withoutClitics(word);
       if (cut !== undefined && !isStopword(cut)) cuts.set(word, cut);
+      else {
+        const corrected = await onlyKnownSpelling(word);
+        if (corrected !== undefined) cuts.set(word, corrected);
+      }
     }
     if (cuts.size === 0) return { text: query, queryTerms, unknownTerms };
     const stillUnknown = new Set(await source.unknownTerms([...new Set([...cuts.values()].map(stem))]));
@@ -265,6 +272,16 @@ export function retrieverOver(
     const text = normaliseForSearch(query).replace(/[\p{L}\p{M}]+/gu, (w) => cuts.get(w) ?? w);
     const rewritten = [...new Set(terms(text))];
     return { text, queryTerms: rewritten, unknownTerms: await source.unknownTerms(rewritten) };
+  }
+
+  /** The one spelling a slip away from the word whose term the knowledge base knows, if only one is. */
+  async function onlyKnownSpelling(word: string): Promise<string | undefined> {
+    const byTerm = new Map<string, string>();
+    for (const spelling of oneEditAway(word)) if (!isStopword(spelling)) byTerm.set(stem(spelling), spelling);
+    if (byTerm.size === 0) return undefined;
+    const unknown = new Set(await source.unknownTerms([...byTerm.keys()]));
+    const known = [...byTerm].filter(([term]) => !unknown.has(term));
+    return known.length === 1 ? known[0]?.[1] : undefined;
   }
 
   return {

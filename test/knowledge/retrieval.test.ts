@@ -78,6 +78,16 @@ describe('retrieval on the sample knowledge base', () => {
     expect(kept.queryTerms).toEqual(terms('بطاقة'));
   });
 
+  it('reads a misspelt English word as the one word the knowledge base knows a slip away', async () => {
+    const retriever = await deps.kb.retriever();
+    const typo = await retriever.retrieve('refnud still not in my account', { lang: 'en' });
+    expect(typo.unknownTerms).toEqual([]);
+    expect(typo.queryTerms).toEqual(terms('refund still account'));
+    // A word with no known spelling a slip away stays unknown.
+    const unknown = await retriever.retrieve('zqxwvb refund', { lang: 'en' });
+    expect(unknown.unknownTerms).toEqual(terms('zqxwvb'));
+  });
+
   it('the two questions of the brief are top-1, with passages from the article', async () => {
     const retriever = await deps.kb.retriever();
     const ar = await retriever.retrieve('وين طلبي؟ ابي اعرف وين وصلت الشحنة');

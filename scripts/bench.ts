@@ -93,7 +93,7 @@ const sizes = ints('sizes', values.sizes ?? (quick ? '10' : '100'), 2);
 const scaleChunks = ints('chunks', values.chunks ?? (quick ? '1000,10000' : '1000,10000,50000'), 10);
 const httpConcurrency = ints('http-concurrency', values['http-concurrency'], 1);
 const [httpSeconds = 4] = ints('http-seconds', values['http-seconds'] ?? (quick ? '2' : '5'), 1);
-const [modelTurns = 20] = ints('model-turns', values['model-turns'] ?? (quick ? '5' : '20'), 1);
+const [modelTurns = 20] = ints('model-turns', values['model-turns'] ?? (quick ? '10' : '20'), 1);
 const [queryCount = 60] = ints('queries', values.queries ?? (quick ? '30' : '60'), 1);
 const turnSeconds = Number(values['turn-seconds']);
 if (!Number.isFinite(turnSeconds) || turnSeconds < 0 || turnSeconds > 120) fail('--turn-seconds must be 0..120');
@@ -707,7 +707,7 @@ for (const sv of services) {
   const mdl = sv.model;
   if (mdl)
     out.push(
-      `Model stubbed at ${mdl.model_ms} ms (its first token, a whole sentence, at 300 ms): ${mdl.turns} turns one at a time on the articles' example questions, ${mdl.model_calls} model calls, turn p50 ${mdl.turn_p50_ms} ms; our share ${(mdl.own_share * 100).toFixed(1)}% (p50 ${mdl.own_p50_ms} ms of our own); first streamed token at the client ${mdl.first_token_p50_ms ?? '-'} / ${mdl.first_token_p95_ms ?? '-'} ms p50 / p95 after the model sent it (${mdl.streamed_turns} streamed turns)`,
+      `Model stubbed at ${mdl.model_ms} ms (its first token, a whole sentence, at 300 ms): ${mdl.turns} turns one at a time on the articles' example questions after 3 uncounted (JIT warm-up), ${mdl.model_calls} model calls, turn p50 ${mdl.turn_p50_ms} ms; our share ${(mdl.own_share * 100).toFixed(1)}% (p50 ${mdl.own_p50_ms} ms of our own); first streamed token at the client ${mdl.first_token_p50_ms ?? '-'} / ${mdl.first_token_p95_ms ?? '-'} ms p50 / p95 after the model sent it (${mdl.streamed_turns} streamed turns)`,
     );
 }
 if (peers.length) {

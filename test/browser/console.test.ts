@@ -1,7 +1,7 @@
 /**
  * The agent console as an agent uses it, beside a customer on the storefront's widget, in
- * Debian's Chromium: the customer asks what the sample knowledge base cannot answer (or asks
- * for a person); the conversation appears in the agent's queue without a reload; the agent
+ * Debian's Chromium: an upset customer asks about a refund and is handed off (or asks for a
+ * person); the conversation appears in the agent's queue without a reload; the agent
  * claims it, writes an internal note, and accepts a suggested reply as is (English) or edits one
  * and adds a template with `/` (Arabic, right-to-left); the customer sees the reply, with the
  * agent's name, in the widget, and never the note. A contact name and messages carrying markup
@@ -42,7 +42,10 @@ const UI = {
     input: 'Type your message',
     human: 'Talk to a person',
     queued: "You're in the queue",
-    question: 'My washing machine leaks water all over the floor since yesterday, what now?',
+    // As in Arabic: upset, with a question the knowledge base answers. A plain problem report
+    // ("my washing machine leaks") no longer reads as upset, and the knowledge base has no answer
+    // for it, so the agent would rightly get no suggestion to accept.
+    question: 'Terrible service! I returned the order two weeks ago and my refund still has not arrived, when will it?',
     email: 'Email',
     password: 'Password',
     signIn: 'Sign in',

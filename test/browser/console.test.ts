@@ -168,7 +168,8 @@ describe.skipIf(!browserAvailable)('the agent console in a browser (skipped: no 
       expect(await agent.locator('#thread .msg.bot').count()).toBeGreaterThan(0);
 
       // An internal note: set apart in the console, never sent.
-      const noteText = locale === 'ar' ? 'العميل قلق، نتأكد من الضمان' : 'Customer is upset; check the refund reference';
+      const noteText =
+        locale === 'ar' ? 'العميل قلق، نتأكد من الضمان' : 'Customer is upset; check the refund reference';
       await agent.getByLabel(ui.note).check();
       await agent.locator('#reply').fill(noteText);
       await agent.keyboard.press('Enter');

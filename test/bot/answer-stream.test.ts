@@ -15,6 +15,7 @@ import type { Retrieval } from '../../src/knowledge/retrieve.js';
 import { createLogger } from '../../src/platform/log.js';
 import { llmSentimentScorer } from '../../src/understanding/sentiment/llm.js';
 import { localSentimentScorer } from '../../src/understanding/sentiment/local.js';
+import { completion } from '../helpers/openai.js';
 
 const CHAT_URL = 'https://api.openai.com/v1/chat/completions';
 const log = createLogger('silent');
@@ -73,18 +74,6 @@ const server = setupServer(
     return reply(body, bodies.length);
   }),
 );
-
-function completion(content: string) {
-  return HttpResponse.json({
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: 0,
-    model: 'gpt-test',
-    choices: [
-      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
-    ],
-  });
-}
 
 /** Server-sent chunks carrying `parts` as content deltas; `finish: false` leaves the stream open forever. */
 function sse(parts: string[], { finish = true } = {}) {

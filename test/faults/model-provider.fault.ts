@@ -8,23 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completion } from '../helpers/openai.js';
 import { eventually, faultService, report } from './deps.js';
 import { type PrivatePostgres, type PrivateRedis, privatePostgres, privateRedis } from './services.js';
 
 const BASE = 'http://provider.test/v1';
 type Mode = 'ok' | '500' | '429' | 'hang';
 let mode: Mode = 'ok';
-
-const completion = (content: string) => ({
-  id: 'chatcmpl-fault',
-  object: 'chat.completion',
-  created: 0,
-  model: 'gpt-test',
-  choices: [
-    { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
-  ],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-});
 
 function streamed(content: string): Response {
   const chunk = (delta: Record<string, unknown>, finish: string | null) =>
@@ -44,7 +34,7 @@ const msw = setupServer(
     if (mode === '429') return new HttpResponse(null, { status: 429, headers: { 'retry-after-ms': '5' } });
     if (mode === 'hang') await delay('infinite');
     const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
-    if (system.startsWith('Rate the sentiment')) return HttpResponse.json(completion('{"score": 0}'));
+    if (system.startsWith('Rate the sentiment')) return completion('{"score": 0}');
     // A working model says what its first passage says (a sentence of it): answers are sent only
     // when grounded in the passages they cite, so a made-up figure would never count as recovered.
     const user = body.messages.find((m) => m.role === 'user')?.content ?? '';
@@ -55,7 +45,7 @@ const msw = setupServer(
         .trim()
         .split(/(?<=[.!?؟])\s/)[0] ?? '';
     const answer = JSON.stringify({ answer: sentence, citations: ['P1'], answerable: sentence !== '' });
-    return body.stream ? streamed(answer) : HttpResponse.json(completion(answer));
+    return body.stream ? streamed(answer) : completion(answer);
   }),
 );
 

@@ -3,12 +3,13 @@
  * sample knowledge base on an empty data folder (embedded default) until /readyz is 200, a second
  * start on the same folder, and `npm run chat` until its prompt, with the folder free and while
  * the service owns it (first launch builds the cached snapshot, the next uses it). Real processes
- * (node + tsx, as `npm start` runs them, without npm's own start-up); loopback only.
+ * (node on the modules compiled into build/, as `npm start` runs them, without npm's own start-up;
+ * `--tsx` runs the TypeScript through tsx instead, to compare); loopback only.
  * Each start also reports the process's memory (rss) once the in-memory index is built.
  * `--articles N` starts on a synthetic knowledge base of N articles built from the sample
  * (the bench's, seed 1; 1,180 articles make about 12,500 chunks) instead, without `npm run chat`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,13 @@ import { parseArgs } from 'node:util';
 import { syntheticKnowledgeBase } from '../src/bench/synthetic.js';
 import { readFolder, writeFolder } from '../src/knowledge/folder.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, articles: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    articles: { type: 'string' },
+    tsx: { type: 'boolean', default: false },
+  },
+});
 const json = values.json;
 const articles = values.articles === undefined ? undefined : Number(values.articles);
 if (articles !== undefined && !(Number.isInteger(articles) && articles > 0)) {
@@ -27,6 +34,8 @@ if (articles !== undefined && !(Number.isInteger(articles) && articles > 0)) {
 const say = (line: string) => {
   if (!json) process.stdout.write(`${line}\n`);
 };
+// What `npm start` and `npm run chat` do before they run (a no-op when build/ is current).
+if (!values.tsx) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,7 +54,8 @@ function run(
   stdin?: string,
   keepOpen = false,
 ): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const args = values.tsx ? ['--import', 'tsx', entry] : [`build/${entry.replace(/\.ts$/, '.js')}`];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

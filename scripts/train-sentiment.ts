@@ -332,5 +332,5 @@ for (const file of [
 if (!values['dry-run']) {
   const text = `${JSON.stringify(stored)}\n`;
   writeFileSync(SENTIMENT_MODEL_FILE, text);
-  console.log(`wrote ${SENTIMENT_MODEL_FILE.pathname} (${(text.length / 1024).toFixed(0)} KiB)`);
+  console.log(`wrote ${SENTIMENT_MODEL_FILE} (${(text.length / 1024).toFixed(0)} KiB)`);
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
+import { projectPath } from '../platform/paths.js';
 import type { Lang } from '../text/language.js';
 
-const PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
+const PROMPTS_DIR = projectPath('prompts');
 
 export const ANSWER_PROMPT_VERSION = 'answer/v1';
 
@@ -18,7 +19,7 @@ export function loadPrompt(name: string, lang: Lang): ChatPromptTemplate {
   const key = `${name}.${lang}`;
   const cached = cache.get(key);
   if (cached) return cached;
-  const text = readFileSync(`${PROMPTS_DIR}${name}.${lang}.md`, 'utf8');
+  const text = readFileSync(join(PROMPTS_DIR, `${name}.${lang}.md`), 'utf8');
   const [system, user] = text.split(/^---user---$/m);
   if (!system || !user) throw new Error(`prompts/${name}.${lang}.md needs a ---user--- line`);
   const prompt = ChatPromptTemplate.fromMessages([

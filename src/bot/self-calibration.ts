@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ArticleContent } from '../knowledge/article.js';
+import { projectPath } from '../platform/paths.js';
 import type { Lang } from '../text/language.js';
 import { fitLogistic } from './logistic.js';
 
@@ -30,7 +31,7 @@ export interface Fold {
   cases: SelfCase[];
 }
 
-const OUT_OF_SCOPE = JSON.parse(readFileSync(new URL('./out-of-scope.json', import.meta.url), 'utf8')) as Record<
+const OUT_OF_SCOPE = JSON.parse(readFileSync(projectPath('src/bot/out-of-scope.json'), 'utf8')) as Record<
   Lang,
   string[]
 >;

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { answerThreshold, evidenceOf, retrievalConfidence, type ThresholdConfig } from '../bot/confidence.js';
 import { withoutPlaceholders } from '../bot/decide.js';
 import { isSensitive } from '../bot/policy.js';
@@ -11,6 +10,7 @@ import type { Retriever } from '../knowledge/retrieve.js';
 import { withChangeApplied } from '../knowledge/what-if.js';
 import type { Config } from '../platform/config.js';
 import type { Db, Queryable } from '../platform/db/db.js';
+import { PROJECT_ROOT } from '../platform/paths.js';
 import { detectLanguage } from '../text/language.js';
 import { redact } from '../text/redact.js';
 import { asksForHuman } from '../understanding/human-request.js';
@@ -53,7 +53,7 @@ interface Question {
 const RECENT_DAYS = 30;
 const RECENT_LIMIT = 150;
 const SAMPLE_DEV_SET = 'test/fixtures/eval/retrieval.jsonl';
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const REPO = PROJECT_ROOT;
 
 /**
  * The development set to replay: the project's own labelled set when the knowledge base is the

@@ -24,11 +24,12 @@ export interface Started {
 const started = new Set<Started>();
 
 /**
- * Starts a TypeScript entry point as a real process with only the given environment (plus PATH
- * and HOME). By default `npm start`'s entry point.
+ * Starts an entry point as a real process with only the given environment (plus PATH and HOME):
+ * TypeScript through tsx (by default the service's own), or compiled JavaScript as it is.
  */
 export function startProcess(env: Record<string, string>, entry = 'src/main.ts', args: string[] = []): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, entry, ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import {
 // other test workers. The first start creates the database and loads the sample knowledge base.
 const STARTUP_MS = 240_000;
 const REQUEST_MS = 20_000;
-// A process that stops at config or at the data-folder lock still has to boot Node and tsx.
+// A process that stops at config or at the data-folder lock still has to boot Node and load its modules.
 const EARLY_EXIT_MS = 90_000;
 // The server's own grace (SHUTDOWN_GRACE_MS + 5 s) is shorter; this only bounds the test.
 const SHUTDOWN_MS = 60_000;
@@ -25,7 +26,10 @@ const MARGIN_MS = 30_000;
 let dataDir: string;
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'sanad-proc-'));
+  // What `npm start` runs: the modules compiled into build/ (scripts/build.mjs), not tsx.
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'pipe' });
 });
+const MAIN = 'build/src/main.js';
 // Runs even when an assertion failed or the test timed out: a server left running would hold
 // the data folder and a port, and outlive the run.
 afterEach(() => stopStartedProcesses(), stopBudget());
@@ -47,7 +51,7 @@ describe('the real server process', () => {
         LOG_LEVEL: 'info',
       };
       // The embedded default is what this test is about, whatever backends the suite runs on.
-      const first: Started = startProcess(env);
+      const first: Started = startProcess(env, MAIN);
       await waitForHttp(`${base}/livez`, STARTUP_MS, first);
       const ready = await get(`${base}/readyz`);
       expect(ready.status).toBe(200);
@@ -64,9 +68,14 @@ describe('the real server process', () => {
       // Read to the end: a half-read response keeps its connection busy, and the server's
       // shutdown would wait its whole grace for it.
       expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(0);
+      // Files read at run time are found from the project folder, not from build/: the widget
+      // script is bundled from its TypeScript source on this first request.
+      const widget = await get(`${base}/widget/sanad.js`);
+      expect(widget.status).toBe(200);
+      expect(await widget.text()).toMatch(/sanad/i);
       expect(first.output()).toMatch(/password: \S+/);
 
-      const second = startProcess({ ...env, PORT: String(await freePort()) });
+      const second = startProcess({ ...env, PORT: String(await freePort()) }, MAIN);
       expect(await exitWithin(second, EARLY_EXIT_MS)).toBe(75);
       expect(second.output()).toMatch(/already owned by process/);
 
@@ -80,7 +89,7 @@ describe('the real server process', () => {
   it(
     'names every bad environment variable and exits',
     async () => {
-      const bad = startProcess({ PORT: 'eighty', DATABASE_URL: 'mysql://x', DATA_DIR: dataDir });
+      const bad = startProcess({ PORT: 'eighty', DATABASE_URL: 'mysql://x', DATA_DIR: dataDir }, MAIN);
       expect(await exitWithin(bad, EARLY_EXIT_MS)).toBe(78);
       expect(bad.output()).toMatch(/PORT:/);
       expect(bad.output()).toMatch(/DATABASE_URL: must start with postgres/);

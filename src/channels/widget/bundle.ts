@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { scriptBundle } from '../../platform/http/script-bundle.js';
+import { projectPath } from '../../platform/paths.js';
 
 export type { Bundle } from '../../platform/http/script-bundle.js';
 
 /** The widget's script, bundled from src/widget on first request. */
-export const widgetBundle = scriptBundle(fileURLToPath(new URL('../../widget/main.ts', import.meta.url)));
+export const widgetBundle = scriptBundle(projectPath('src/widget/main.ts'));

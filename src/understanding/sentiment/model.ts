@@ -6,6 +6,7 @@
  * additions.
  */
 import { readFileSync } from 'node:fs';
+import { projectPath } from '../../platform/paths.js';
 import { DENSE_FEATURES, extract, type FeatureOptions } from './features.js';
 import type { SentimentLabel } from './sentiment.js';
 
@@ -99,7 +100,7 @@ export function sentimentModelFrom(stored: StoredSentimentModel): SentimentModel
   };
 }
 
-export const SENTIMENT_MODEL_FILE = new URL('./sentiment-model.json', import.meta.url);
+export const SENTIMENT_MODEL_FILE = projectPath('src/understanding/sentiment/sentiment-model.json');
 
 let shipped: SentimentModel | undefined;
 /** The model shipped with the code, read once on first use. */

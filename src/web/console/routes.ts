@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
@@ -9,6 +8,7 @@ import { llmConfigured } from '../../platform/config.js';
 import type { AppEnv } from '../../platform/http/env.js';
 import { scriptBundle, serveBundle } from '../../platform/http/script-bundle.js';
 import type { Platform } from '../../platform/module.js';
+import { projectPath } from '../../platform/paths.js';
 import { pageNonce } from '../csp.js';
 import { ConversationPage, LoginPage, type Me, QueuePage } from './pages.js';
 import type { ConsoleLocale } from './strings.js';
@@ -16,7 +16,7 @@ import type { ConsoleLocale } from './strings.js';
 const LOCALE_COOKIE = 'sanad_console_locale';
 const AGENT_ROLES = new Set(['agent', 'supervisor', 'admin']);
 
-const consoleBundle = scriptBundle(fileURLToPath(new URL('../console-client/main.ts', import.meta.url)));
+const consoleBundle = scriptBundle(projectPath('src/web/console-client/main.ts'));
 
 /** `?locale=` when given (and remembered in a cookie), else the remembered one, else Arabic. */
 function localeOf(c: Context): ConsoleLocale {

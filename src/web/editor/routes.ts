@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
@@ -12,6 +11,7 @@ import { getArticle, getVersion, listArticles, listVersions } from '../../knowle
 import type { AppEnv } from '../../platform/http/env.js';
 import { scriptBundle, serveBundle } from '../../platform/http/script-bundle.js';
 import type { Platform } from '../../platform/module.js';
+import { projectPath } from '../../platform/paths.js';
 import { pageNonce } from '../csp.js';
 import { ArticlePage } from './article-page.js';
 import { GapsPage } from './gaps-page.js';
@@ -24,7 +24,7 @@ import { editorStrings, type Locale } from './strings.js';
 // The console's language cookie: one choice for the agent, editor and supervisor pages.
 const LOCALE_COOKIE = 'sanad_console_locale';
 const EDITOR_ROLES = new Set(['editor', 'admin']);
-const editorBundle = scriptBundle(fileURLToPath(new URL('../editor-client/main.ts', import.meta.url)));
+const editorBundle = scriptBundle(projectPath('src/web/editor-client/main.ts'));
 
 function localeOf(c: Context): Locale {
   const asked = c.req.query('locale');

@@ -5,7 +5,7 @@
  * the service owns it (first launch builds the cached snapshot, the next uses it). Real processes
  * (node on the modules compiled into build/, as `npm start` runs them, without npm's own start-up;
  * `--tsx` runs the TypeScript through tsx instead, to compare); loopback only.
- * Each start also reports the process's memory (rss) once the in-memory index is built.
+ * Each start also reports the process's memory (rss) 5 s after the in-memory index is built.
  * `--articles N` starts on a synthetic knowledge base of N articles built from the sample
  * (the bench's, seed 1; 1,180 articles make about 12,500 chunks) instead, without `npm run chat`.
  */
@@ -54,7 +54,11 @@ function run(
   stdin?: string,
   keepOpen = false,
 ): { child: ChildProcess; output: () => string } {
-  const args = values.tsx ? ['--import', 'tsx', entry] : [`build/${entry.replace(/\.ts$/, '.js')}`];
+  // `npm start`'s flags (--expose-gc: src/platform/gc.ts).
+  const args = [
+    '--expose-gc',
+    ...(values.tsx ? ['--import', 'tsx', entry] : [`build/${entry.replace(/\.ts$/, '.js')}`]),
+  ];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -99,6 +103,8 @@ async function stop(child: ChildProcess) {
   child.kill('SIGTERM');
   await gone;
 }
+
+const SETTLE_MS = 5000;
 
 /** Resident memory of a process in MB (Linux), as `ps` shows it. */
 function rssMb(child: ChildProcess): number {
@@ -147,6 +153,9 @@ async function startServer(dir: string, env: Record<string, string>) {
     chunks = index?.chunks ?? 0;
     return index?.state === 'ready' || index?.state === 'off';
   });
+  // Read once settled: what the process holds while it serves, not the build's last moment
+  // (the garbage collected after the build goes back to the system over the next seconds).
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
   return { server, seconds, cpu, silentFor: (firstOutput ?? seconds * 1000) / 1000, rss: rssMb(server.child), chunks };
 }
 

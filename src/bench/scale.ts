@@ -96,8 +96,9 @@ export async function scaleLevel(
   const used = articles.filter((a) => withChunks.has(a.id));
   const C = used.length;
   const random = seededRandom(options.seed);
-  const weights = new Float32Array(options.intentDims * C);
-  for (let i = 0; i < weights.length; i++) weights[i] = (random() - 0.5) * 0.2;
+  // Uniform in ±0.1, held as the index holds them (16 bits a weight, a scale a class).
+  const weights = new Int16Array(options.intentDims * C);
+  for (let i = 0; i < weights.length; i++) weights[i] = Math.round((random() - 0.5) * 2 * 32767);
   const prepareMs = since(started);
   options.onProgress?.(`  ${n} chunks of ${used.length} articles prepared in ${round(prepareMs / 1000, 1)} s`);
 
@@ -116,6 +117,7 @@ export async function scaleLevel(
       intents: {
         classes: used.map((a) => a.id),
         weights,
+        scale: new Float64Array(C).fill(0.1 / 32767),
         bias: new Float64Array(C),
         dims: options.intentDims,
       },

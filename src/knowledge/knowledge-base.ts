@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db/db.js';
+import { collectGarbage } from '../platform/gc.js';
 import type { ArticleContent } from './article.js';
 import { createArticle, getArticle, updateArticle } from './articles.js';
 import type { Embedder } from './embedder.js';
@@ -85,6 +86,7 @@ export function knowledgeBase(db: Db, embedder: Embedder, options: { memoryIndex
             retriever: retrieverOver(index.source, serving, defaultTuning, { embedder: intentEmbedder }),
           };
         }
+        collectGarbage();
       } finally {
         building = undefined;
       }

@@ -51,7 +51,7 @@ interface Built {
   lexChunk: Int32Array;
   lexCount: Int32Array;
   // The intent model, feature-major: the few features of a query each touch one contiguous row.
-  intent?: { classes: Int32Array; weights: Float32Array; bias: Float64Array; dims: number };
+  intent?: { classes: Int32Array; weights: Int16Array; scale: Float64Array; bias: Float64Array; dims: number };
   idf?: Float64Array;
 }
 
@@ -78,12 +78,34 @@ export interface IndexChunk {
   embedded: boolean;
 }
 
-/** The intent model, feature-major (`weights[f * classes.length + c]`), values as stored. */
+/**
+ * The intent model, feature-major (`weights[f * classes.length + c]`), each class's weights in
+ * 16 bits: `weights × scale[c]` is the stored weight to within half a step of 1/32767 of the
+ * class's largest, so a logit moves by under 1e-3 and the ranking is the database's but for
+ * near-ties. Half the memory of 32 bits: 15 MB at a thousand articles' 8192 features.
+ */
 export interface IndexIntents {
   classes: string[];
-  weights: Float32Array;
+  weights: Int16Array;
+  scale: Float64Array;
   bias: Float64Array;
   dims: number;
+}
+
+/** One class's weights in 16 bits, and the scale that gives them back. */
+export function quantizeClass(w: ArrayLike<number>): { q: Int16Array; scale: number } {
+  let max = 0;
+  for (let f = 0; f < w.length; f++) max = Math.max(max, Math.abs(w[f] as number));
+  const scale = max > 0 ? max / 32767 : 1;
+  return { q: Int16Array.from(w as ArrayLike<number>, (x) => Math.round(x / scale)), scale };
+}
+
+/** Classes' quantized weights, one array each, laid out feature-major. */
+export function intentsFeatureMajor(columns: Int16Array[], dims: number): Int16Array {
+  const C = columns.length;
+  const weights = new Int16Array(dims * C);
+  for (const [c, q] of columns.entries()) for (let f = 0; f < dims; f++) weights[f * C + c] = q[f] as number;
+  return weights;
 }
 
 export interface IndexRows {
@@ -323,6 +345,7 @@ export async function indexFromRows(
           intent: {
             classes: Int32Array.from(intents.classes, (id) => articleIndex.get(id) ?? -1),
             weights: intents.weights,
+            scale: intents.scale,
             bias: intents.bias,
             dims: intents.dims,
           },
@@ -362,7 +385,8 @@ async function loadIntents(db: Queryable, embedder: LocalHashEmbedder): Promise<
   const D = embedder.dims;
   const classes: string[] = [];
   const biases: number[] = [];
-  const vectors: Float32Array[] = [];
+  const columns: Int16Array[] = [];
+  const scales: number[] = [];
   // In pages, each parsed before the next is read: a thousand articles' weights as text are a
   // few hundred megabytes, and what PGlite allocates for one result it keeps for good.
   for (let after = ''; ; ) {
@@ -374,15 +398,20 @@ async function loadIntents(db: Queryable, embedder: LocalHashEmbedder): Promise<
     for (const r of page) {
       classes.push(r.article_id);
       biases.push(Math.fround(Number(r.bias)));
-      vectors.push(Float32Array.from(parseVector(r.weights)));
+      const { q, scale } = quantizeClass(parseVector(r.weights));
+      columns.push(q);
+      scales.push(scale);
     }
     if (page.length < 64) break;
     after = (page.at(-1) as { article_id: string }).article_id;
   }
-  const C = classes.length;
-  const weights = new Float32Array(D * C);
-  for (const [c, w] of vectors.entries()) for (let f = 0; f < D; f++) weights[f * C + c] = w[f] as number;
-  return { classes, weights, bias: Float64Array.from(biases), dims: D };
+  return {
+    classes,
+    weights: intentsFeatureMajor(columns, D),
+    scale: Float64Array.from(scales),
+    bias: Float64Array.from(biases),
+    dims: D,
+  };
 }
 
 /** Keeps the `limit` best of a stream of (key, tie) pairs: smaller key first, then smaller tie. */
@@ -568,13 +597,14 @@ function memorySource(b: Built, db?: Queryable, fallback?: RetrievalSource): Ret
       const m = b.intent;
       if (!m) return [];
       const C = m.classes.length;
-      const logits = Float64Array.from(m.bias);
+      const sums = new Float64Array(C);
       for (let f = 0; f < m.dims; f++) {
         const x = stored(features[f] ?? 0);
         if (x === 0) continue;
         const row = f * C;
-        for (let c = 0; c < C; c++) logits[c] = (logits[c] as number) + x * (m.weights[row + c] as number);
+        for (let c = 0; c < C; c++) sums[c] = (sums[c] as number) + x * (m.weights[row + c] as number);
       }
+      const logits = Float64Array.from(m.bias, (bias, c) => bias + (sums[c] as number) * (m.scale[c] as number));
       const top = new TopK(20);
       for (let c = 0; c < C; c++) {
         const a = m.classes[c] as number;

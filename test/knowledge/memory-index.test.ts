@@ -24,7 +24,10 @@ const embedder = new LocalHashEmbedder();
 const intent = { embedder: new LocalHashEmbedder(INTENT_DIMS) };
 const model = { model: embedder.model, dims: embedder.dims };
 
-/** What a caller sees of a retrieval; scores to 3 decimals (float4 sums may differ in the last bits). */
+/**
+ * What a caller sees of a retrieval; scores to 3 decimals (float4 sums may differ in the last
+ * bits). The intent probability apart: the index holds the intent weights in 16 bits.
+ */
 const shape = (r: Retrieval) => ({
   unknownTerms: r.unknownTerms,
   articles: r.articles.map((a) => ({
@@ -32,7 +35,6 @@ const shape = (r: Retrieval) => ({
     title: a.title,
     tags: a.tags,
     score: a.score.toFixed(3),
-    intent: a.intent.toFixed(3),
     coverage: a.coverage,
     passages: a.passages.map((p) => p.chunkId),
   })),
@@ -62,6 +64,9 @@ describe('the in-memory index', () => {
       const a = await fromDb.retrieve(q, options);
       const b = await fromMemory.retrieve(q, options);
       expect({ q, ...shape(b) }).toEqual({ q, ...shape(a) });
+      for (const [i, article] of b.articles.entries()) {
+        expect(Math.abs(article.intent - (a.articles[i]?.intent as number)), q).toBeLessThan(2e-3);
+      }
     }
   });
 

@@ -338,13 +338,18 @@ export function retrieverOver(
               : tuning.intentMode === 'rank'
                 ? tuning.intentWeight / (tuning.rrfK + rank + 1)
                 : (tuning.intentWeight * (intents.get(articleId) ?? 0)) / (tuning.rrfK + 1));
+          return { articleId, list, score };
+        })
+        .sort((a, b) => b.score - a.score)
+        .slice(0, limit)
+        // Coverage and similarity for the articles kept only: splitting every candidate's words
+        // was a fifth of a retrieval's time.
+        .map(({ articleId, list, score }) => {
           const matched = new Set(list.flatMap((c) => c.search_text.split(' ')));
           const coverage = queryTerms.length ? queryTerms.filter((t) => matched.has(t)).length / queryTerms.length : 0;
           const similarity = Math.max(0, ...list.map((c) => c.similarity ?? 0));
           return { articleId, score, coverage, similarity, intent: intents.get(articleId) ?? 0 };
-        })
-        .sort((a, b) => b.score - a.score)
-        .slice(0, limit);
+        });
       if (ranked.length === 0) return { query, lang, queryTerms, unknownTerms, articles: [] };
 
       const ids = ranked.map((r) => r.articleId);

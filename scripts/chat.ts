@@ -23,6 +23,7 @@ import { openDatabase } from '../src/platform/db/open.js';
 import { openPglite } from '../src/platform/db/pglite.js';
 import { openPostgres } from '../src/platform/db/postgres.js';
 import { Problem } from '../src/platform/http/problem.js';
+import { projectPath } from '../src/platform/paths.js';
 
 const started = performance.now();
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
@@ -43,7 +44,8 @@ async function snapshotKey(): Promise<string> {
   const hash = createHash('sha256');
   hash.update(createEmbedder(config).model);
   for (const m of await loadMigrations()) hash.update(m.version).update(m.sql);
-  const code = new URL('../src/', import.meta.url).pathname;
+  // The TypeScript sources, whether this runs through tsx or compiled in build/.
+  const code = projectPath('src');
   for (const f of [
     ...filesUnder(config.KNOWLEDGE_BASE_DIR),
     ...filesUnder(join(code, 'knowledge')),

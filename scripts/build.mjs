@@ -64,7 +64,17 @@ await build({
 });
 writeFileSync(join(next, '.sources'), stamp);
 const old = `${out}.old-${process.pid}`;
-if (existsSync(out)) renameSync(out, old);
-renameSync(next, out);
+try {
+  renameSync(out, old);
+} catch {
+  // No build yet, or another build (a second `npm start` at the same moment) moved it first.
+}
+try {
+  renameSync(next, out);
+} catch (error) {
+  // Another build put its tree in place first: from the same sources, it is the same code.
+  if (!(existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp)) throw error;
+  rmSync(next, { recursive: true, force: true });
+}
 rmSync(old, { recursive: true, force: true });
 process.stderr.write(`build: compiled ${entries.length} modules to ${relative(process.cwd(), out) || '.'}/\n`);

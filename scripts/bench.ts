@@ -3,6 +3,7 @@
  *   [--chunks 1000,10000,50000] [--http-concurrency 1,8,32] [--http-seconds 4] [--model-turns 20]
  *   [--sizes 100] [--queries 60] [--turn-seconds 0 --concurrency 1,4,16] [--overfetch 2,4] [--seed 1]
  *   [--only database,index,service,peer] [--backends pglite,postgres] [--processes] [--process-concurrency 32]
+ *   [--statements] (each database statement of a turn over HTTP: how often, how long)
  * Sections, each in the same run:
  *  1. retrieval from the in-memory index at 1k/10k/50k chunks against an exact scan (recall@10);
  *  2. the database level: synthetic knowledge bases of --sizes articles in a throw-away database
@@ -37,6 +38,7 @@ import {
   type ScanMode,
 } from '../src/bench/retrieval.js';
 import { type ScaleResult, scaleLevel } from '../src/bench/scale.js';
+import { type StatementTiming, statementTimer } from '../src/bench/statements.js';
 import { type StorageReport, statistics, storage } from '../src/bench/storage.js';
 import { syntheticKnowledgeBase } from '../src/bench/synthetic.js';
 import { type TurnLoad, turnLoad } from '../src/bench/turns.js';
@@ -74,6 +76,7 @@ const { values } = parseArgs({
     processes: { type: 'boolean' },
     'process-concurrency': { type: 'string', default: '32' },
     backends: { type: 'string', default: 'pglite,postgres' },
+    statements: { type: 'boolean', default: false },
   },
 });
 
@@ -254,11 +257,15 @@ interface ServiceResult {
   processes?: { count: number; http: HttpTurns }[];
   memory?: MemorySnapshot;
   model?: ModelShare;
+  /** With --statements: each statement of a turn (its conversation's opening included), over the HTTP levels. */
+  statements?: StatementTiming[];
 }
 
 async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceResult> {
   // The service's own pool size (the test default of 4 would cap Postgres at 4 statements at once).
-  const db = await throwawayDatabase(databaseUrl, { max: 10 });
+  const opened = await throwawayDatabase(databaseUrl, { max: 10 });
+  const timer = values.statements ? statementTimer(opened) : undefined;
+  const db: Db & { url?: string } = timer ? { ...timer.db, ...(opened.url ? { url: opened.url } : {}) } : opened;
   const backend = db.kind;
   machine ??= await describeMachine(db);
   const log = pino({ level: 'silent' });
@@ -272,6 +279,7 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
     let http: HttpTurns | undefined;
     let model: ModelShare | undefined;
     let processes: ServiceResult['processes'];
+    let statements: StatementTiming[] | undefined;
     try {
       progress(`[service ${backend}] loading ${kbDir}`);
       const t = performance.now();
@@ -292,6 +300,7 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
       try {
         const { key } = await createApiKey(db, { name: 'bench', role: 'agent' });
         progress(`[service ${backend}] turns over HTTP at ${httpConcurrency.join(', ')} for ${httpSeconds} s each`);
+        timer?.record(true);
         http = await httpTurns(server.base, key, questions, {
           concurrencies: httpConcurrency,
           seconds: httpSeconds,
@@ -299,6 +308,8 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
           label: `bench-${backend}`,
           ...(db.kind === 'postgres' ? { dbCpu: postgresCpu(db) } : {}),
         });
+        timer?.record(false);
+        statements = timer?.report(http.turns.reduce((n, t) => n + t.requests + t.errors, 0));
       } finally {
         await server.close();
       }
@@ -348,6 +359,7 @@ async function serviceLevel(databaseUrl: string | undefined): Promise<ServiceRes
       ...(processes ? { processes } : {}),
       memory: mem,
       ...(model ? { model } : {}),
+      ...(statements ? { statements } : {}),
     };
   } catch (error) {
     return { backend, error: (error as Error).message };
@@ -666,6 +678,18 @@ for (const sv of services) {
   );
   for (const t of sv.http?.turns ?? [])
     if (t.first_error) out.push(`  concurrency ${t.concurrency}: first error: ${t.first_error}`);
+  if (sv.statements?.length) {
+    const total = sv.statements.reduce((sum, st) => [sum[0] + st.per_turn, sum[1] + st.ms_per_turn], [0, 0]);
+    out.push(
+      `Statements of a turn (its conversation's opening included), over the levels above: ${total[0].toFixed(1)} a turn, ${total[1].toFixed(2)} ms of calls (--statements; read at --http-concurrency 1, since with turns at once a call's time includes its wait)`,
+    );
+    out.push(
+      table(
+        ['ms/turn', 'per turn', 'statement'],
+        sv.statements.slice(0, 15).map((st) => [st.ms_per_turn, st.per_turn, st.statement]),
+      ),
+    );
+  }
   if (sv.processes?.length) {
     out.push(
       'The same turns through separate API processes on this database (this process only sends them; Redis for jobs and the live bus)',

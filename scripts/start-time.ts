@@ -54,9 +54,9 @@ function run(
   stdin?: string,
   keepOpen = false,
 ): { child: ChildProcess; output: () => string } {
-  // `npm start`'s flags (--expose-gc: src/platform/gc.ts).
+  // The flags `npm start` and `npm run chat` pass (the service's --expose-gc: src/platform/gc.ts).
   const args = [
-    '--expose-gc',
+    ...(entry === 'src/main.ts' ? ['--expose-gc'] : []),
     ...(values.tsx ? ['--import', 'tsx', entry] : [`build/${entry.replace(/\.ts$/, '.js')}`]),
   ];
   const child = spawn(process.execPath, args, {

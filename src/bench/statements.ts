@@ -43,11 +43,8 @@ export function statementTimer(db: Db): {
     exec: (text) => db.exec(text),
     transaction: (fn) => db.transaction((tx) => fn({ query: timed(tx) as Queryable['query'] })),
     close: () => db.close(),
-    ...(db.dump ? { dump: () => (db.dump as () => Promise<Blob>)() } : {}),
+    ...(db.dump ? { dump: db.dump } : {}),
   };
-  for (const key of Object.keys(db) as (keyof Db)[]) {
-    if (!(key in wrapped)) Object.assign(wrapped, { [key]: db[key] });
-  }
   return {
     db: wrapped,
     record(on) {

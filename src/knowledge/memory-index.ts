@@ -93,7 +93,7 @@ export interface IndexIntents {
 }
 
 /** One class's weights in 16 bits, and the scale that gives them back. */
-export function quantizeClass(w: ArrayLike<number>): { q: Int16Array; scale: number } {
+function quantizeClass(w: ArrayLike<number>): { q: Int16Array; scale: number } {
   let max = 0;
   for (let f = 0; f < w.length; f++) max = Math.max(max, Math.abs(w[f] as number));
   const scale = max > 0 ? max / 32767 : 1;
@@ -101,7 +101,7 @@ export function quantizeClass(w: ArrayLike<number>): { q: Int16Array; scale: num
 }
 
 /** Classes' quantized weights, one array each, laid out feature-major. */
-export function intentsFeatureMajor(columns: Int16Array[], dims: number): Int16Array {
+function intentsFeatureMajor(columns: Int16Array[], dims: number): Int16Array {
   const C = columns.length;
   const weights = new Int16Array(dims * C);
   for (const [c, q] of columns.entries()) for (let f = 0; f < dims; f++) weights[f * C + c] = q[f] as number;

@@ -1,17 +1,23 @@
-import { stemmer as englishStemmer } from '@orama/stemmers/english';
 import { buildLexicon } from './lexicon.js';
 import { normaliseForSearch } from './normalise.js';
+import { porterStem as englishStemmer } from './porter.js';
 import { isStopword } from './stopwords.js';
 
 const segmenter = new Intl.Segmenter('ar', { granularity: 'word' });
 const ARABIC_LETTER = /\p{Script=Arabic}/u;
 
+// A turn tokenises its question several times (its terms, its unknown words, its features):
+// the segmenter is the slow part, so the last text's tokens are kept.
+let last: { text: string; tokens: string[] } | undefined;
+
 /** Word tokens of normalised text (numbers kept, punctuation dropped). */
 export function tokenise(text: string): string[] {
+  if (last?.text === text) return last.tokens.slice();
   const out: string[] = [];
   for (const s of segmenter.segment(normaliseForSearch(text))) {
     if (s.isWordLike) out.push(s.segment);
   }
+  last = { text, tokens: out.slice() };
   return out;
 }
 

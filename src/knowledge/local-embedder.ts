@@ -62,7 +62,18 @@ const WORD_WEIGHT = 1;
 const PAIR_WEIGHT = 0.5;
 const CHAR_WEIGHT = 1.2;
 
-export function features(text: string): Map<string, number> {
+// Retrieval reads one question's features three times (the vector, the intent model, the
+// passages): the last text's are kept, read-only.
+let lastFeatures: { text: string; features: ReadonlyMap<string, number> } | undefined;
+
+export function features(text: string): ReadonlyMap<string, number> {
+  if (lastFeatures?.text === text) return lastFeatures.features;
+  const out = computeFeatures(text);
+  lastFeatures = { text, features: out };
+  return out;
+}
+
+function computeFeatures(text: string): Map<string, number> {
   const out = new Map<string, number>();
   const add = (f: string, w: number) => out.set(f, (out.get(f) ?? 0) + w);
   const words = tokenise(text).filter((t) => !isStopword(t));

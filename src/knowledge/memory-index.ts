@@ -490,10 +490,10 @@ function memorySource(b: Built, db?: Queryable, fallback?: RetrievalSource): Ret
   };
 
   // The nearest chunks and then the passages are scored against the same query vector.
-  const lastDistances = new WeakMap<number[], Float64Array>();
+  const lastDistances = new WeakMap<ArrayLike<number>, Float64Array>();
 
   /** Cosine distance of every embedding to the query, as pgvector computes it (NaN for a zero vector). */
-  function distances(vector: number[]): Float64Array {
+  function distances(vector: ArrayLike<number>): Float64Array {
     const cached = lastDistances.get(vector);
     if (cached) return cached;
     const q = new Float64Array(b.dims);

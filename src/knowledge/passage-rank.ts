@@ -58,7 +58,7 @@ export interface RankedPassage {
  * «فيُرجى التحقق مما يلي») is no answer on its own: it joins the first section.
  */
 export function rankPassages(
-  query: { terms: string[]; text: string; features?: Map<string, number> },
+  query: { terms: string[]; text: string; features?: ReadonlyMap<string, number> },
   title: string,
   passages: PassageEvidence[],
   tuning: PassageTuning = defaultPassageTuning,
@@ -71,9 +71,12 @@ export function rankPassages(
     const k = units.reduce((c, u) => c + (u.held.has(t) ? 1 : 0), 0);
     if (k > 0) weight.set(t, Math.log(n / k));
   }
-  const total = [...weight.values()].reduce((a, b) => a + b, 0);
+  let total = 0;
+  for (const w of weight.values()) total += w;
+  const weighted = [...weight];
   // The question's features weighted like the passages' (see prepare): a cosine over its own features.
-  const q = compact(query.features ?? features(query.text), Float64Array);
+  const base = compactQuery(query.features ?? features(query.text));
+  const q: Grams = { ids: base.ids, weights: Float64Array.from(base.weights) };
   let queryNorm = 0;
   for (let i = 0, j = 0; i < q.ids.length; i++) {
     const id = q.ids[i] as number;
@@ -89,7 +92,7 @@ export function rankPassages(
     .map((u, k) => {
       let inBody = 0;
       let inHeading = 0;
-      for (const [t, w] of weight) {
+      for (const [t, w] of weighted) {
         if (u.held.has(t)) inBody += w;
         if (u.heading.has(t)) inHeading += w;
       }
@@ -128,9 +131,21 @@ interface Grams {
   weights: Float32Array | Float64Array;
 }
 
-function compact(m: Map<string, number>, precision: typeof Float32Array | typeof Float64Array = Float32Array): Grams {
+function compact(
+  m: ReadonlyMap<string, number>,
+  precision: typeof Float32Array | typeof Float64Array = Float32Array,
+): Grams {
   const entries = [...m].map(([k, v]) => [hash(k), v] as const).sort((a, b) => a[0] - b[0]);
   return { ids: Uint32Array.from(entries, (e) => e[0]), weights: precision.from(entries.map((e) => e[1])) };
+}
+
+// A turn ranks the passages of each of its articles against the same question: its features
+// are compacted once (the map is the one `features` keeps for the last text).
+let lastQuery: { features: ReadonlyMap<string, number>; grams: Grams } | undefined;
+
+function compactQuery(m: ReadonlyMap<string, number>): Grams {
+  if (lastQuery?.features !== m) lastQuery = { features: m, grams: compact(m, Float64Array) };
+  return lastQuery.grams;
 }
 
 /** Sum over the features both hold (merge of two sorted lists; a repeated hash meets each of the other's). */
@@ -147,9 +162,16 @@ function dotOf(a: Grams, b: Grams): number {
 }
 
 // What ranking needs of an article's passages depends only on their text: kept for the recent
-// articles, so a turn tokenises only the question.
-const preparedCache = new Map<string, Prepared>();
+// articles, so a turn tokenises only the question. Found by title, then compared passage by
+// passage: the index hands the same strings every time, so the comparison is by reference
+// (a key joining the article's text was a copy of it for every article of every turn).
+const preparedCache = new Map<string, { passages: PassageText[]; value: Prepared }[]>();
+let preparedCount = 0;
 export const PREPARED_CACHE_SIZE = 2048;
+/** Versions kept of one title (an article edited several times, or two articles named alike). */
+const VERSIONS_PER_TITLE = 4;
+
+type PassageText = Pick<PassageEvidence, 'position' | 'searchText' | 'content'>;
 
 /** What ranking reads of an article's passages (cached; the in-memory index prepares it ahead). */
 export function preparePassages(title: string, passages: PassageEvidence[]): void {
@@ -162,13 +184,38 @@ interface Prepared {
   df: Grams;
 }
 
+function samePassages(a: PassageText[], b: PassageText[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as PassageText;
+    const y = b[i] as PassageText;
+    if (x.position !== y.position || x.searchText !== y.searchText || x.content !== y.content) return false;
+  }
+  return true;
+}
+
 function prepared(title: string, passages: PassageEvidence[]): Prepared {
-  const key = `${title}\u0000${passages.map((p) => `${p.position}\u0001${p.searchText}\u0001${p.content}`).join('\u0002')}`;
-  const hit = preparedCache.get(key);
-  if (hit) return hit;
+  const versions = preparedCache.get(title);
+  const hit = versions?.find((v) => samePassages(v.passages, passages));
+  if (hit) return hit.value;
   const value = prepare(title, passages);
-  if (preparedCache.size >= PREPARED_CACHE_SIZE) preparedCache.delete(preparedCache.keys().next().value as string);
-  preparedCache.set(key, value);
+  const entry = {
+    passages: passages.map(({ position, searchText, content }) => ({ position, searchText, content })),
+    value,
+  };
+  if (versions) {
+    versions.push(entry);
+    if (versions.length > VERSIONS_PER_TITLE) versions.shift();
+    else preparedCount++;
+  } else {
+    if (preparedCount >= PREPARED_CACHE_SIZE) {
+      const [oldest, dropped] = preparedCache.entries().next().value as [string, unknown[]];
+      preparedCache.delete(oldest);
+      preparedCount -= dropped.length;
+    }
+    preparedCache.set(title, [entry]);
+    preparedCount++;
+  }
   return value;
 }
 
@@ -176,7 +223,7 @@ function prepare(title: string, passages: PassageEvidence[]): Prepared {
   const titleTerms = terms(title);
   const titleSet = new Set(titleTerms);
   const joinedTitle = titleTerms.join(' ');
-  type Draft = Omit<Unit, 'grams'> & { grams: Map<string, number> };
+  type Draft = Omit<Unit, 'grams'> & { grams: ReadonlyMap<string, number> };
   const drafts = passages.map((p, index): Draft => {
     const h = headingOf(p.content);
     return {
@@ -236,7 +283,7 @@ function ownTerms(p: PassageEvidence, titleTerms: string): string[] {
   return terms(p.content);
 }
 
-function sumGrams(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
+function sumGrams(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): Map<string, number> {
   const out = new Map(a);
   for (const [k, v] of b) out.set(k, (out.get(k) ?? 0) + v);
   return out;

@@ -8,7 +8,7 @@ import { stem, terms, tokenise } from '../text/tokenise.js';
 import type { ChunkKind } from './chunk.js';
 import { type Embedder, toVectorLiteral } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
-import { features, type LocalHashEmbedder } from './local-embedder.js';
+import { features, LocalHashEmbedder } from './local-embedder.js';
 import { rankPassages } from './passage-rank.js';
 import { headingOf } from './sections.js';
 import { type ChunkHit, nearestChunks } from './vector-search.js';
@@ -125,7 +125,7 @@ export interface RetrievalSource {
   /** The lexical model's knowledge-base IDF, or undefined (none yet, or a dense model). */
   idf(): Promise<ArrayLike<number> | undefined>;
   /** The `limit` nearest chunks by cosine similarity, nearest first. */
-  nearest(vector: number[], filter: SourceFilter, limit: number): Promise<ChunkHit[]>;
+  nearest(vector: ArrayLike<number>, filter: SourceFilter, limit: number): Promise<ChunkHit[]>;
   /** Chunks matching any of the terms, by ts_rank_cd(…, 1) then id; `rank` set. */
   fullText(terms: string[], filter: SourceFilter, limit: number): Promise<Candidate[]>;
   /** The intent model's 20 best published articles by logit, best first. */
@@ -134,7 +134,7 @@ export interface RetrievalSource {
   unknownTerms(terms: string[]): Promise<string[]>;
   articles(ids: string[]): Promise<ArticleMeta[]>;
   /** Every passage chunk of these articles, most similar first. */
-  passages(vector: number[], ids: string[]): Promise<PassageRow[]>;
+  passages(vector: ArrayLike<number>, ids: string[]): Promise<PassageRow[]>;
 }
 
 /**
@@ -225,8 +225,10 @@ export function retrieverOver(
 ): Retriever {
   const CANDIDATES = tuning.candidates;
 
-  async function queryVector(query: string): Promise<number[]> {
-    const v = await embedder.embedQuery(query);
+  async function queryVector(query: string): Promise<ArrayLike<number>> {
+    // The local embedder's typed array as it is: a number[] of 2,000 dimensions per question
+    // was most of what a retrieval allocated.
+    const v = embedder instanceof LocalHashEmbedder ? embedder.vector(query) : await embedder.embedQuery(query);
     if (!embedder.lexical) return v;
     const idf = await source.idf();
     if (!idf) return v;
@@ -295,30 +297,30 @@ export function retrieverOver(
       };
       const vector = await queryVector(text);
       // No word to search for ("?", "👍"): every similarity would be undefined (a zero vector).
-      if (!vector.some((x) => x !== 0)) return { query, lang, queryTerms, unknownTerms: [], articles: [] };
+      if (!Array.prototype.some.call(vector, (x: number) => x !== 0))
+        return { query, lang, queryTerms, unknownTerms: [], articles: [] };
 
       const vectorHits = await source.nearest(vector, filter, CANDIDATES);
       const textHits = queryTerms.length ? await source.fullText(queryTerms, filter, CANDIDATES) : [];
 
-      const chunks = new Map<number, Candidate & { fused: number }>();
-      for (const [i, h] of vectorHits.entries()) {
-        chunks.set(h.id, {
-          ...h,
-          similarity: Number(h.similarity),
-          fused: tuning.vectorWeight / (tuning.rrfK + i + 1),
-        });
-      }
+      const chunks = new Map<number, FusedCandidate>();
+      vectorHits.forEach((h, i) => {
+        chunks.set(
+          h.id,
+          fusedCandidate(h, Number(h.similarity), undefined, tuning.vectorWeight / (tuning.rrfK + i + 1)),
+        );
+      });
       textHits.forEach((h, i) => {
         const seen = chunks.get(h.id);
         const add = tuning.textWeight / (tuning.rrfK + i + 1);
         if (seen) {
           seen.fused += add;
           seen.rank = Number(h.rank);
-        } else chunks.set(h.id, { ...h, rank: Number(h.rank), fused: add });
+        } else chunks.set(h.id, fusedCandidate(h, undefined, Number(h.rank), add));
       });
 
       const intents = await intentScores(text, filter);
-      const byArticle = new Map<string, (Candidate & { fused: number })[]>();
+      const byArticle = new Map<string, FusedCandidate[]>();
       for (const c of chunks.values()) {
         const list = byArticle.get(c.article_id) ?? [];
         list.push(c);
@@ -345,8 +347,9 @@ export function retrieverOver(
         // Coverage and similarity for the articles kept only: splitting every candidate's words
         // was a fifth of a retrieval's time.
         .map(({ articleId, list, score }) => {
-          const matched = new Set(list.flatMap((c) => c.search_text.split(' ')));
-          const coverage = queryTerms.length ? queryTerms.filter((t) => matched.has(t)).length / queryTerms.length : 0;
+          const coverage = queryTerms.length
+            ? queryTerms.filter((t) => list.some((c) => holdsTerm(c.search_text, t))).length / queryTerms.length
+            : 0;
           const similarity = Math.max(0, ...list.map((c) => c.similarity ?? 0));
           return { articleId, score, coverage, similarity, intent: intents.get(articleId) ?? 0 };
         });
@@ -388,7 +391,7 @@ export function retrieverOver(
  * about the whole topic (see passage-rank.ts).
  */
 function rankedPassages(
-  query: { terms: string[]; text: string; features: Map<string, number> },
+  query: { terms: string[]; text: string; features: ReadonlyMap<string, number> },
   title: string,
   rows: PassageRow[],
 ): RetrievedPassage[] {
@@ -417,21 +420,51 @@ function rankedPassages(
   });
 }
 
+type FusedCandidate = Candidate & { fused: number };
+
+/** The fields ranking reads, in one shape for both lists (a spread of each hit was slower and larger). */
+function fusedCandidate(h: Candidate, similarity: number | undefined, rank: number | undefined, fused: number) {
+  const c: FusedCandidate = {
+    id: h.id,
+    article_id: h.article_id,
+    kind: h.kind,
+    content: h.content,
+    search_text: h.search_text,
+    similarity,
+    rank,
+    fused,
+  };
+  return c;
+}
+
+/** Whether space-separated search text holds the term as a whole word (without splitting it). */
+function holdsTerm(searchText: string, term: string): boolean {
+  for (let at = searchText.indexOf(term); at !== -1; at = searchText.indexOf(term, at + 1)) {
+    const end = at + term.length;
+    if ((at === 0 || searchText[at - 1] === ' ') && (end === searchText.length || searchText[end] === ' ')) return true;
+  }
+  return false;
+}
+
 /** Any of the terms, as a tsquery (terms are already normalised and stemmed). */
 export function tsQueryOf(terms: string[]): string {
   return terms.map((t) => `'${t.replace(/['\\:&|!()<>*]/g, '')}'`).join(' | ');
 }
 
 /** A lexical query vector weighted by the knowledge base's IDF, L2-normalised again. */
-export function weightByIdf(v: number[], idf: ArrayLike<number>, power: number): number[] {
+export function weightByIdf(v: ArrayLike<number>, idf: ArrayLike<number>, power: number): Float64Array {
   let norm = 0;
-  const out = v.map((x, i) => {
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i] as number;
+    if (x === 0) continue;
     const w = x * (idf[i] ?? 1) ** power;
+    out[i] = w;
     norm += w * w;
-    return w;
-  });
+  }
   norm = Math.sqrt(norm) || 1;
-  return out.map((x) => x / norm);
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / norm;
+  return out;
 }
 
 /** The intent model's 20 best articles by logit. Parameters: $1 features, $2 model, $3 lang, $4 tags. */

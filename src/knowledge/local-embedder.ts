@@ -2,6 +2,12 @@ import { isStopword } from '../text/stopwords.js';
 import { termOf, tokenise } from '../text/tokenise.js';
 import { Embedder } from './embedder.js';
 
+/** A vector's non-zero entries: dimension and value, pair by pair. */
+export interface SparseVector {
+  index: Int32Array;
+  value: Float64Array;
+}
+
 /**
  * The local embedder: signed feature hashing (Weinberger et al.) of normalised text, so it
  * needs no network and no downloaded weights. Three kinds of features, each hashed into the
@@ -42,7 +48,7 @@ export class LocalHashEmbedder extends Embedder {
   }
 
   /** The same L2-normalised vector as (index, value) pairs: what the intent model trains on. */
-  sparse(text: string): { index: Int32Array; value: Float64Array } {
+  sparse(text: string): SparseVector {
     const acc = new Map<number, number>();
     for (const [feature, weight] of features(text)) {
       const h = hash(feature);

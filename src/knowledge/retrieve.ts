@@ -8,7 +8,7 @@ import { stem, terms, tokenise } from '../text/tokenise.js';
 import type { ChunkKind } from './chunk.js';
 import { type Embedder, toVectorLiteral } from './embedder.js';
 import { loadIdf } from './embedding-store.js';
-import { features, LocalHashEmbedder } from './local-embedder.js';
+import { features, LocalHashEmbedder, type SparseVector } from './local-embedder.js';
 import { rankPassages } from './passage-rank.js';
 import { headingOf } from './sections.js';
 import { type ChunkHit, nearestChunks } from './vector-search.js';
@@ -129,7 +129,7 @@ export interface RetrievalSource {
   /** Chunks matching any of the terms, by ts_rank_cd(…, 1) then id; `rank` set. */
   fullText(terms: string[], filter: SourceFilter, limit: number): Promise<Candidate[]>;
   /** The intent model's 20 best published articles by logit, best first. */
-  intentLogits(features: Float64Array, filter: SourceFilter): Promise<{ article_id: string; logit: number }[]>;
+  intentLogits(features: SparseVector, filter: SourceFilter): Promise<{ article_id: string; logit: number }[]>;
   /** Terms found in no chunk. */
   unknownTerms(terms: string[]): Promise<string[]>;
   articles(ids: string[]): Promise<ArticleMeta[]>;
@@ -185,8 +185,10 @@ export function sqlSource(
     },
     async intentLogits(features, filter) {
       if (!intentModel) return [];
+      const dense = new Float64Array(intentModel.embedder.dims);
+      for (let k = 0; k < features.index.length; k++) dense[features.index[k] as number] = features.value[k] as number;
       return db.query<{ article_id: string; logit: number }>(intentLogitsSql(intentModel.embedder.dims), [
-        toVectorLiteral(features),
+        toVectorLiteral(dense),
         intentModel.embedder.model,
         filter.lang,
         filter.tags,
@@ -238,7 +240,7 @@ export function retrieverOver(
   /** Intent-model probabilities of the best articles (softmax over their logits), best first. */
   async function intentScores(query: string, filter: SourceFilter): Promise<Map<string, number>> {
     if (!intentModel) return new Map();
-    const rows = await source.intentLogits(intentModel.embedder.vector(query), filter);
+    const rows = await source.intentLogits(intentModel.embedder.sparse(query), filter);
     const max = Math.max(...rows.map((r) => Number(r.logit)));
     const exp = rows.map((r) => Math.exp(Number(r.logit) - max));
     const sum = exp.reduce((a, b) => a + b, 0) || 1;

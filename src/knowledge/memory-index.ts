@@ -446,6 +446,8 @@ class TopK {
 /** Parsed to_tsquery / plainto_tsquery forms of unusual terms ("1,000", "up.i"), asked of Postgres once. */
 type TermParse = { query: string[] | null; plain: string[] };
 const SIMPLE_TERM = /^[\p{L}\p{N}]+$/u;
+/** "isn't", "i'm": Postgres splits them at the apostrophe, and the query form drops it (checked). */
+const APOSTROPHE_TERM = /^[a-z0-9]+(?:'[a-z0-9]+)+$/;
 
 function memorySource(b: Built, db?: Queryable, fallback?: RetrievalSource): RetrievalSource {
   const parsed = new Map<string, TermParse>();
@@ -456,6 +458,7 @@ function memorySource(b: Built, db?: Queryable, fallback?: RetrievalSource): Ret
     for (const t of terms) {
       // A plain word is its own lexeme for the 'simple' configuration, in both parsers.
       if (SIMPLE_TERM.test(t)) out.set(t, { query: [t], plain: [t] });
+      else if (APOSTROPHE_TERM.test(t)) out.set(t, { query: [t.replaceAll("'", '')], plain: t.split("'") });
       else if (parsed.has(t)) out.set(t, parsed.get(t) as TermParse);
       else ask.push(t);
     }
@@ -598,9 +601,14 @@ function memorySource(b: Built, db?: Queryable, fallback?: RetrievalSource): Ret
       if (!m) return [];
       const C = m.classes.length;
       const sums = new Float64Array(C);
-      for (let f = 0; f < m.dims; f++) {
-        const x = stored(features[f] ?? 0);
-        if (x === 0) continue;
+      // Only the query's non-zero features, in ascending order as the dense scan summed them.
+      const order = Array.from(features.index.keys()).sort(
+        (i, j) => (features.index[i] as number) - (features.index[j] as number),
+      );
+      for (const k of order) {
+        const f = features.index[k] as number;
+        const x = stored(features.value[k] as number);
+        if (x === 0 || f >= m.dims) continue;
         const row = f * C;
         for (let c = 0; c < C; c++) sums[c] = (sums[c] as number) + x * (m.weights[row + c] as number);
       }
